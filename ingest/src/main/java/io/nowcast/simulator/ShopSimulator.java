@@ -148,7 +148,8 @@ public final class ShopSimulator {
         String json = EventJson.write(e);
         String user = "\"user_id\":" + e.userId();
         String value = switch (kind) {
-            case MALFORMED_JSON -> json.substring(0, json.length() / 2);
+            // Cut the closing brace: unparseable, yet it keeps its event id for tracing.
+            case MALFORMED_JSON -> json.substring(0, json.length() - 1);
             case MISSING_FIELD -> json.replace("," + user, "");
             case WRONG_TYPE -> json.replace(user, "\"user_id\":\"u" + e.userId() + "\"");
             case UNKNOWN_EVENT_TYPE -> json.replace("\"event_type\":\"" + e.type().code() + "\"", "\"event_type\":\"wishlist_add\"");

@@ -1,0 +1,35 @@
+package io.nowcast.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Pins every key string: they are the contract with other processes and shops' own apps. */
+class RedisKeysTest {
+    private final RedisKeys keys = new RedisKeys("");
+
+    @Test
+    void originalDesignKeysKeepTheirExactLayout() {
+        assertEquals("123", keys.recommendations(123));
+        assertEquals("trending:2024-03-21T10:00:00", keys.trending(Instant.parse("2024-03-21T10:00:00Z")));
+    }
+
+    @Test
+    void typedNamespaces() {
+        assertEquals("product:product_abc", keys.product("product_abc"));
+        assertEquals("interest:123", keys.interest(123));
+        assertEquals("viewed:123", keys.viewed(123));
+        assertEquals("bought:123", keys.bought(123));
+        assertEquals("category:shoes/running", keys.category("shoes/running"));
+    }
+
+    @Test
+    void prefixNamespacesEveryKey() {
+        RedisKeys shop = new RedisKeys("shop1:");
+        assertEquals("shop1:123", shop.recommendations(123));
+        assertEquals("shop1:trending:2024-03-21T10:00:00", shop.trending(Instant.parse("2024-03-21T10:00:00Z")));
+        assertEquals("shop1:product:p", shop.product("p"));
+        assertEquals("shop1:interest:1", shop.interest(1));
+    }
+}
