@@ -1,0 +1,147 @@
+package io.nowcast.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nowcast.testing.TestServers;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher, driven as a user drives it, against real Kafka (its own broker) and real Redis. */
+class LauncherIT {
+    @TempDir
+    Path tmp;
+
+    private static void assertOneLineError(Launcher.Result r, int rc, String text) {
+        assertEquals(rc, r.rc(), r.toString());
+        assertEquals(1, r.err().strip().lines().count(), "one line on stderr: " + r);
+        assertTrue(r.err().contains(text), r.toString());
+    }
+
+    @Test
+    void unknownSubcommandIsAOneLineErrorWithExitTwo() {
+        Launcher.Result r = new Launcher(tmp).run("frobnicate");
+        assertOneLineError(r, 2, "unknown command 'frobnicate'");
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        Launcher l = new Launcher(tmp);
+        for (String cmd : List.of("demo", "up", "down", "status", "simulate", "produce", "tail", "test", "build")) {
+            Launcher.Result r = l.run(cmd, "--help");
+            assertEquals(0, r.rc(), cmd + ": " + r);
+            assertTrue(r.out().toLowerCase().contains("usage"), cmd + ": " + r);
+        }
+        assertTrue(l.run("--help").out().contains("demo"));
+    }
+
+    @Test
+    void produceWithAMissingFileIsAOneLineError() {
+        Launcher.Result r = new Launcher(tmp).run("produce", "--topic", "user_activity", "--file", tmp.resolve("missing.jsonl").toString());
+        assertOneLineError(r, 2, "missing.jsonl (no such file)");
+    }
+
+    @Test
+    void produceReportsSentAndRejectedLinesAndFailsOnAMalformedLine() throws IOException {
+        Launcher l = new Launcher(tmp);
+        l.env.put("NOWCAST_KAFKA_BOOTSTRAP", TestServers.kafka());
+        Path file = tmp.resolve("events.jsonl");
+        Files.write(file, List.of(
+                "{\"event_type\":\"page_view\",\"user_id\":1,\"product_id\":\"p1\",\"timestamp\":\"2024-07-27T10:00:00Z\"}",
+                "{\"event_type\":\"page_view\",\"user_id\":",
+                "{\"event_type\":\"click\",\"user_id\":2,\"product_id\":\"p1\",\"timestamp\":\"2024-07-27T10:00:01Z\"}"));
+        Launcher.Result r = l.run("produce", "--topic", "user_activity", "--file", file.toString());
+        assertEquals(1, r.rc(), r.toString());
+        assertTrue(r.out().contains("lines=3 sent=2 rejected=1 failed=0"), r.toString());
+        assertTrue(r.err().contains("line 2: unparseable"), r.toString());
+    }
+
+    @Test
+    void aPortInUseStopsStartUpWithAClearErrorAndLeavesNothingRunning() throws IOException {
+        Launcher l = new Launcher(tmp);
+        try (ServerSocket squatter = new ServerSocket(l.kafkaPort(), 1, InetAddress.getLoopbackAddress())) {
+            Launcher.Result r = l.run("up");
+            assertEquals(1, r.rc(), r.toString());
+            assertTrue(r.err().contains("port " + l.kafkaPort() + " is in use"), r.toString());
+        }
+        l.pids().values().forEach(pid -> assertFalse(Launcher.alive(pid), "left running: " + pid));
+    }
+
+    @Test
+    void upStartsRedisAndKafkaShowsEventsArrivingAndDownStopsEverything() {
+        Launcher l = new Launcher(tmp.resolve("data"));
+        int redisPort = Launcher.freePort();
+        l.env.put("NOWCAST_REDIS_PORT", String.valueOf(redisPort));
+        try {
+            Launcher.Result up = l.run("up");
+            assertEquals(0, up.rc(), up.toString());
+            assertTrue(up.out().contains("redis: started redis-server on 127.0.0.1:" + redisPort), up.toString());
+
+            Launcher.Result status = l.run("status");
+            assertEquals(0, status.rc(), status.toString());
+            assertTrue(status.out().matches("(?s).*kafka\\s+running\\s+\\d+\\s+" + l.kafkaPort() + "\\s+ok.*"), status.toString());
+            assertTrue(status.out().matches("(?s).*redis\\s+running\\s+\\d+\\s+" + redisPort + "\\s+ok \\(PONG\\).*"), status.toString());
+            assertTrue(status.out().matches("(?s).*simulator\\s+running\\s+\\d+.*"), status.toString());
+
+            Launcher.Result tail = l.run("tail", "--count", "5", "--timeout", "60");
+            assertEquals(0, tail.rc(), tail.toString());
+            assertEquals(5, tail.out().strip().lines().filter(line -> line.contains("\"event_type\"")).count(), tail.toString());
+        } finally {
+            Map<String, Long> pids = l.pids();
+            Launcher.Result down = l.run("down", "--purge");
+            assertEquals(0, down.rc(), down.toString());
+            assertEquals(3, pids.size(), "redis, kafka and simulator were managed: " + pids);
+            pids.forEach((name, pid) -> assertFalse(Launcher.alive(pid), name + " still running"));
+            assertFalse(Launcher.listening(l.kafkaPort()), "kafka port freed");
+            assertFalse(Launcher.listening(redisPort), "redis port freed");
+            assertFalse(Files.exists(tmp.resolve("data")), "--purge removes the data folder");
+        }
+        Launcher.Result after = l.run("status");
+        assertEquals(1, after.rc(), "status fails when the stack is down: " + after);
+    }
+
+    @Test
+    void demoRunsUntilCtrlCThenLeavesNoProcessesAndFreesThePorts() throws Exception {
+        Launcher l = new Launcher(tmp);
+        Process demo = l.builder("demo").redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                output.append(line).append('\n');
+                if (line.contains("demo running")) {
+                    break;
+                }
+            }
+            assertTrue(output.toString().contains("demo running"), output.toString());
+            Map<String, Long> pids = l.pids();
+            assertTrue(pids.keySet().containsAll(List.of("kafka", "simulator")), pids.toString());
+            pids.values().forEach(pid -> assertTrue(Launcher.alive(pid)));
+
+            // What a terminal's Ctrl-C does: SIGINT to the launcher.
+            new ProcessBuilder("kill", "-INT", String.valueOf(demo.pid())).start().waitFor();
+            while ((line = out.readLine()) != null) {
+                output.append(line).append('\n');
+            }
+            assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "demo did not stop: " + output);
+            assertEquals(130, demo.exitValue(), output.toString());
+            pids.forEach((name, pid) -> assertFalse(Launcher.alive(pid), name + " left running: " + output));
+            assertFalse(Launcher.listening(l.kafkaPort()), "kafka port freed");
+            assertTrue(output.toString().contains("kafka: stopped"), output.toString());
+        } finally {
+            demo.destroyForcibly();
+        }
+    }
+}
