@@ -1,5 +1,8 @@
 package io.nowcast.stack;
 
+import io.nowcast.config.Endpoints;
+import io.nowcast.config.Env;
+import io.nowcast.topics.Topics;
 import io.nowcast.topics.Topics.TopicSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +23,20 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class TopicSetup {
     private TopicSetup() {}
+
+    /** {@code ./nowcast topics}: creates the system's topics on the configured cluster. */
+    public static void main(String[] args) {
+        try {
+            Env env = Env.system();
+            String bootstrap = Endpoints.from(env).kafkaBootstrap();
+            int partitions = env.integer("NOWCAST_ACTIVITY_PARTITIONS", 2, 1, 64);
+            env.check();
+            ensure(bootstrap, Topics.all(partitions), 60_000).forEach(line -> System.out.println("topics: " + line));
+        } catch (RuntimeException e) {
+            System.err.println("nowcast topics: error: " + e.getMessage());
+            System.exit(1);
+        }
+    }
 
     /** Creates whichever of {@code specs} are missing; returns a line per topic saying what was done. */
     public static List<String> ensure(String bootstrap, List<TopicSpec> specs, long timeoutMs) {
