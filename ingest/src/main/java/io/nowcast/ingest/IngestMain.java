@@ -52,7 +52,7 @@ public final class IngestMain implements Runnable {
         return m.replace('\n', ' ');
     }
 
-    /** Gives each subcommand the configured bootstrap servers. */
+    /** Builds KafkaOptions (any class taking one String) with the configured bootstrap servers. */
     private record Factory(String bootstrap) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> cls) throws Exception {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,8 +30,8 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--file", required = true, description = "The JSON-lines file to replay.")
     Path file;
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: NOWCAST_KAFKA_BOOTSTRAP, else 127.0.0.1:NOWCAST_KAFKA_PORT).")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--dry-run", description = "Check every line and report, but send nothing.")
     boolean dryRun;
@@ -38,11 +39,7 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "Send every non-blank line unchecked, bad ones too (to exercise the dead-letter path).")
     boolean raw;
 
-    private final String defaultBootstrap;
 
-    public ProduceCommand(String defaultBootstrap) {
-        this.defaultBootstrap = defaultBootstrap;
-    }
 
     @Override
     public Integer call() throws IOException {
@@ -52,7 +49,7 @@ public final class ProduceCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file + " (no such file)");
         }
-        String servers = bootstrap != null ? bootstrap : defaultBootstrap;
+        String servers = kafka.bootstrap();
         long lines = 0;
         long sent = 0;
         List<String> rejected = new ArrayList<>();

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./nowcast tail}: shows records arriving on a topic, one per line, or a per-second summary. */
@@ -38,19 +39,15 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print a line per second with counts by event type instead of the records.")
     boolean stats;
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: NOWCAST_KAFKA_BOOTSTRAP, else 127.0.0.1:NOWCAST_KAFKA_PORT).")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka;
 
-    private final String defaultBootstrap;
 
-    public TailCommand(String defaultBootstrap) {
-        this.defaultBootstrap = defaultBootstrap;
-    }
 
     @Override
     public Integer call() {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap != null ? bootstrap : defaultBootstrap);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         long deadline = timeoutSeconds > 0 ? System.currentTimeMillis() + timeoutSeconds * 1000L : Long.MAX_VALUE;

@@ -18,6 +18,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
+import io.nowcast.ingest.KafkaOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./nowcast simulate}: runs the shop simulator into Kafka or a file at a steady rate. */
@@ -55,8 +57,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--file", description = "With --out file: where the events go, as JSON lines.")
     Path file;
 
-    @Option(names = "--bootstrap", description = "Kafka bootstrap servers (default: NOWCAST_KAFKA_BOOTSTRAP, else 127.0.0.1:NOWCAST_KAFKA_PORT).")
-    String bootstrap;
+    @Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--topic", defaultValue = Topics.USER_ACTIVITY, description = "Topic for events (default ${DEFAULT-VALUE}).")
     String topic;
@@ -76,12 +78,8 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--sim-eps", defaultValue = "50", description = "With --start: events per second of simulated time (default ${DEFAULT-VALUE}).")
     double simEps;
 
-    private final String defaultBootstrap;
     private volatile boolean stopping;
 
-    public SimulateCommand(String defaultBootstrap) {
-        this.defaultBootstrap = defaultBootstrap;
-    }
 
     @Override
     public Integer call() throws IOException {
@@ -99,7 +97,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         Shop shop = Shop.generate(ShopSpec.of(seed, products, users));
         writeSideFiles(shop);
-        String servers = bootstrap != null ? bootstrap : defaultBootstrap;
+        String servers = kafka.bootstrap();
         if (out.equals("kafka") && !noCatalog) {
             try (RecordSink catalog = new KafkaSink(servers, Topics.PRODUCT_CATALOG)) {
                 shop.products().forEach(p -> catalog.send(p.productId(), ProductJson.write(p)));
