@@ -8,6 +8,8 @@ import java.time.format.DateTimeFormatter;
  * The only place a Redis key is spelled. Keys are the contract between the speed layer, the batch
  * layer, serving, the dashboard and shops' own apps, so {@code RedisKeysTest} pins every string and
  * the README's key table says the same. A configurable prefix (default empty) namespaces everything.
+ * The speed layer's Lua script ({@code apply_activity.lua}) spells the same keys; its integration test
+ * reads everything back through this class, so the two cannot drift apart unnoticed.
  */
 public final class RedisKeys {
     private static final DateTimeFormatter WINDOW =
@@ -86,5 +88,72 @@ public final class RedisKeys {
      */
     public String category(String category) {
         return prefix + "category:" + category;
+    }
+
+    /**
+     * {@code trending:counts:{window_start}}: ZSET product_id → page views in that hour, every product.
+     * Writer: speed layer. Readers: dashboard (full counts, history). TTL: 48 h from the last write.
+     */
+    public String trendingCounts(Instant windowStart) {
+        return prefix + "trending:counts:" + WINDOW.format(windowStart);
+    }
+
+    /**
+     * {@code trending:windows}: ZSET window_start text → window start (epoch ms), every window with views.
+     * Writer: speed layer. Readers: REST API and dashboard ("latest", the window picker). Permanent.
+     */
+    public String trendingWindows() {
+        return prefix + "trending:windows";
+    }
+
+    /**
+     * {@code carted:{user_id}}: ZSET product_id → newest add-to-cart time (ms) in the trailing 24 h.
+     * Writer: speed layer. Readers: serving merge (real-time bought-together). TTL: 25 h from the last write.
+     */
+    public String carted(long userId) {
+        return prefix + "carted:" + userId;
+    }
+
+    /** {@code stream:time}: STRING, the newest event time (ms) applied: the pipeline's clock. Writer: speed layer. Permanent. */
+    public String streamTime() {
+        return prefix + "stream:time";
+    }
+
+    /**
+     * {@code offsets:user_activity}: HASH partition → last Kafka offset applied to Redis, checked and advanced
+     * atomically with every flush so that replays count nothing twice. Writer: speed layer. Permanent.
+     */
+    public String activityOffsets() {
+        return prefix + "offsets:user_activity";
+    }
+
+    /** {@code dlq:counts}: HASH reject reason → records dead-lettered. Writer: speed layer. Readers: dashboard, /health. Permanent. */
+    public String dlqCounts() {
+        return prefix + "dlq:counts";
+    }
+
+    /** {@code speed:counts}: HASH event kind (v, c, s, a, p) or {@code unknown_product} → records applied. Writer: speed layer. Permanent. */
+    public String speedCounts() {
+        return prefix + "speed:counts";
+    }
+
+    /** {@code interest:expiry:{user_id}}: HASH "expiry_ms|category" → views that stop counting then. Speed layer's own. TTL 25 h. */
+    public String interestExpiry(long userId) {
+        return prefix + "interest:expiry:" + userId;
+    }
+
+    /** {@code interest:due}: ZSET user_id → the next time (ms) one of their views expires. Speed layer's own. Permanent. */
+    public String interestDue() {
+        return prefix + "interest:due";
+    }
+
+    /** {@code popularity:expiry:{expiry_ms}}: HASH "category|product_id" → views that stop counting then. Speed layer's own. */
+    public String popularityExpiry(long expiryMs) {
+        return prefix + "popularity:expiry:" + expiryMs;
+    }
+
+    /** {@code popularity:due}: ZSET expiry_ms → expiry_ms, the popularity buckets still to expire. Speed layer's own. */
+    public String popularityDue() {
+        return prefix + "popularity:due";
     }
 }

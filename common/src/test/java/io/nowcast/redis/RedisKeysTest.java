@@ -22,6 +22,21 @@ class RedisKeysTest {
         assertEquals("viewed:123", keys.viewed(123));
         assertEquals("bought:123", keys.bought(123));
         assertEquals("category:shoes/running", keys.category("shoes/running"));
+        assertEquals("carted:123", keys.carted(123));
+    }
+
+    @Test
+    void speedLayerBookkeeping() {
+        assertEquals("trending:counts:2024-03-21T10:00:00", keys.trendingCounts(Instant.parse("2024-03-21T10:00:00Z")));
+        assertEquals("trending:windows", keys.trendingWindows());
+        assertEquals("stream:time", keys.streamTime());
+        assertEquals("offsets:user_activity", keys.activityOffsets());
+        assertEquals("dlq:counts", keys.dlqCounts());
+        assertEquals("speed:counts", keys.speedCounts());
+        assertEquals("interest:expiry:7", keys.interestExpiry(7));
+        assertEquals("interest:due", keys.interestDue());
+        assertEquals("popularity:expiry:1721000000000", keys.popularityExpiry(1721000000000L));
+        assertEquals("popularity:due", keys.popularityDue());
     }
 
     @Test

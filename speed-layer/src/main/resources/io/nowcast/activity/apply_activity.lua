@@ -1,0 +1,213 @@
+-- Applies one flush of user_activity records from one Kafka partition to Redis, exactly once.
+-- The per-partition offset watermark is checked and advanced in this same atomic call, so a flush
+-- replayed after a crash (Spark restarts from its checkpoint) skips what was already applied.
+--
+-- ARGV: 1 key prefix, 2 partition id, 3 allowed lateness ms, 4 interest bucket ms,
+--       5 window TTL s, 6 user TTL s, 7 bought look-back ms, 8 sweep limit, 9 record count,
+--       then per record 5 values: offset, kind, user id, product id or reason, event time ms.
+-- kind: v page_view, c click, s search, a add_to_cart, p purchase, x rejected before Redis (reason in slot 4).
+-- Returns {applied, skipped, {late offsets}, {users whose inputs changed}}.
+local P = ARGV[1]
+local partition = ARGV[2]
+local lateness = tonumber(ARGV[3])
+local bucket = tonumber(ARGV[4])
+local windowTtl = tonumber(ARGV[5])
+local userTtl = tonumber(ARGV[6])
+local lookback = tonumber(ARGV[7])
+local sweepLimit = tonumber(ARGV[8])
+local n = tonumber(ARGV[9])
+
+local HOUR = 3600000
+local DAY = 86400000
+local TOP = 10
+
+local watermarkKey = P .. 'offsets:user_activity'
+local watermark = tonumber(redis.call('HGET', watermarkKey, partition) or '-1')
+local streamTime = tonumber(redis.call('GET', P .. 'stream:time') or '0')
+
+local applied, skipped = 0, 0
+local late = {}
+local dirty = {}
+local dirtyList = {}
+local lastOffset = watermark
+
+local function markDirty(user)
+  if not dirty[user] then
+    dirty[user] = true
+    dirtyList[#dirtyList + 1] = user
+  end
+end
+
+local function count(reason)
+  redis.call('HINCRBY', P .. 'dlq:counts', reason, 1)
+end
+
+-- Ordering of the trending top 10: count descending, then product id ascending.
+local function better(c1, p1, c2, p2)
+  return c1 > c2 or (c1 == c2 and p1 < p2)
+end
+
+local function bumpTop(key, product, c)
+  if redis.call('HEXISTS', key, product) == 1 or redis.call('HLEN', key) < TOP then
+    redis.call('HSET', key, product, c)
+    return
+  end
+  local all = redis.call('HGETALL', key)
+  local wp, wc = nil, nil
+  for i = 1, #all, 2 do
+    local p, pc = all[i], tonumber(all[i + 1])
+    if wp == nil or better(wc, wp, pc, p) then wp, wc = p, pc end
+  end
+  if better(c, product, wc, wp) then
+    redis.call('HDEL', key, wp)
+    redis.call('HSET', key, product, c)
+  end
+end
+
+local function windowText(ms)
+  -- yyyy-MM-ddTHH:mm:ss of the UTC hour starting at ms (days from civil, Howard Hinnant's algorithm).
+  local s = math.floor(ms / 1000)
+  local days = math.floor(s / 86400)
+  local secs = s - days * 86400
+  local z = days + 719468
+  local era = math.floor(z / 146097)
+  local doe = z - era * 146097
+  local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
+  local y = yoe + era * 400
+  local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
+  local mp = math.floor((5 * doy + 2) / 153)
+  local d = doy - math.floor((153 * mp + 2) / 5) + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  if m <= 2 then y = y + 1 end
+  return string.format('%04d-%02d-%02dT%02d:00:00', y, m, d, math.floor(secs / 3600))
+end
+
+local function pageView(user, product, ts)
+  local window = windowText(ts - ts % HOUR)
+  local countsKey = P .. 'trending:counts:' .. window
+  local c = tonumber(redis.call('ZINCRBY', countsKey, 1, product))
+  redis.call('EXPIRE', countsKey, windowTtl)
+  local topKey = P .. 'trending:' .. window
+  bumpTop(topKey, product, c)
+  redis.call('EXPIRE', topKey, windowTtl)
+  redis.call('ZADD', P .. 'trending:windows', ts - ts % HOUR, window)
+
+  local viewedKey = P .. 'viewed:' .. user
+  redis.call('ZADD', viewedKey, 'GT', ts, product)
+  redis.call('EXPIRE', viewedKey, userTtl)
+
+  local category = redis.call('HGET', P .. 'product:' .. product, 'category')
+  if not category then
+    redis.call('HINCRBY', P .. 'speed:counts', 'unknown_product', 1)
+    return
+  end
+  -- The view stops counting once stream time reaches its time plus 24 h, rounded up to a bucket.
+  local expiry = math.ceil((ts + DAY) / bucket) * bucket
+  local interestKey = P .. 'interest:' .. user
+  redis.call('HINCRBY', interestKey, category, 1)
+  redis.call('EXPIRE', interestKey, userTtl)
+  local expKey = P .. 'interest:expiry:' .. user
+  redis.call('HINCRBY', expKey, expiry .. '|' .. category, 1)
+  redis.call('EXPIRE', expKey, userTtl)
+  redis.call('ZADD', P .. 'interest:due', 'LT', expiry, user)
+
+  redis.call('ZINCRBY', P .. 'category:' .. category, 1, product)
+  redis.call('HINCRBY', P .. 'popularity:expiry:' .. expiry, category .. '|' .. product, 1)
+  redis.call('ZADD', P .. 'popularity:due', expiry, expiry)
+end
+
+local function purchase(user, product, ts)
+  local key = P .. 'bought:' .. user
+  redis.call('ZADD', key, 'GT', ts, product)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (ts - lookback))
+  redis.call('PEXPIRE', key, lookback)
+end
+
+local function cart(user, product, ts)
+  local key = P .. 'carted:' .. user
+  redis.call('ZADD', key, 'GT', ts, product)
+  redis.call('EXPIRE', key, userTtl)
+end
+
+for i = 0, n - 1 do
+  local base = 10 + i * 5
+  local offset = tonumber(ARGV[base])
+  if offset <= watermark then
+    skipped = skipped + 1
+  else
+    local kind, user, product, ts = ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], tonumber(ARGV[base + 4])
+    if kind == 'x' then
+      count(product)
+    elseif ts < streamTime - lateness then
+      count('late')
+      late[#late + 1] = offset
+    else
+      if ts > streamTime then streamTime = ts end
+      redis.call('HINCRBY', P .. 'speed:counts', kind, 1)
+      if kind == 'v' then
+        pageView(user, product, ts)
+        markDirty(user)
+      elseif kind == 'p' then
+        purchase(user, product, ts)
+        markDirty(user)
+      elseif kind == 'a' then
+        cart(user, product, ts)
+        markDirty(user)
+      end
+    end
+    applied = applied + 1
+    if offset > lastOffset then lastOffset = offset end
+  end
+end
+
+redis.call('HSET', watermarkKey, partition, lastOffset)
+redis.call('SET', P .. 'stream:time', streamTime)
+
+-- Expire interest buckets whose time has come, a bounded number of users per call.
+local due = redis.call('ZRANGEBYSCORE', P .. 'interest:due', '-inf', streamTime, 'LIMIT', 0, sweepLimit)
+for _, user in ipairs(due) do
+  local expKey = P .. 'interest:expiry:' .. user
+  local interestKey = P .. 'interest:' .. user
+  local entries = redis.call('HGETALL', expKey)
+  local nextDue = nil
+  for i = 1, #entries, 2 do
+    local field, views = entries[i], tonumber(entries[i + 1])
+    local sep = string.find(field, '|', 1, true)
+    local expiry = tonumber(string.sub(field, 1, sep - 1))
+    if expiry <= streamTime then
+      local left = redis.call('HINCRBY', interestKey, string.sub(field, sep + 1), -views)
+      if left <= 0 then redis.call('HDEL', interestKey, string.sub(field, sep + 1)) end
+      redis.call('HDEL', expKey, field)
+    elseif nextDue == nil or expiry < nextDue then
+      nextDue = expiry
+    end
+  end
+  if nextDue then
+    redis.call('ZADD', P .. 'interest:due', nextDue, user)
+  else
+    redis.call('ZREM', P .. 'interest:due', user)
+  end
+  markDirty(user)
+end
+
+-- Expire category popularity the same way, one bucket at a time.
+local buckets = redis.call('ZRANGEBYSCORE', P .. 'popularity:due', '-inf', streamTime, 'LIMIT', 0, sweepLimit)
+for _, expiry in ipairs(buckets) do
+  local key = P .. 'popularity:expiry:' .. expiry
+  local entries = redis.call('HGETALL', key)
+  for i = 1, #entries, 2 do
+    local field, views = entries[i], tonumber(entries[i + 1])
+    local sep = string.find(field, '|', 1, true)
+    local categoryKey = P .. 'category:' .. string.sub(field, 1, sep - 1)
+    local product = string.sub(field, sep + 1)
+    -- A product that moved category or was deleted has left this index; nothing to take back.
+    if redis.call('ZSCORE', categoryKey, product) then
+      local left = tonumber(redis.call('ZINCRBY', categoryKey, -views, product))
+      if left < 0 then redis.call('ZADD', categoryKey, 0, product) end
+    end
+  end
+  redis.call('DEL', key)
+  redis.call('ZREM', P .. 'popularity:due', expiry)
+end
+
+return {applied, skipped, late, dirtyList}

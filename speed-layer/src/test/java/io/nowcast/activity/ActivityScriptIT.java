@@ -1,0 +1,193 @@
+package io.nowcast.activity;
+
+import static io.nowcast.activity.ActivityScript.Kind.ADD_TO_CART;
+import static io.nowcast.activity.ActivityScript.Kind.PAGE_VIEW;
+import static io.nowcast.activity.ActivityScript.Kind.PURCHASE;
+import static io.nowcast.activity.ActivityScript.Kind.REJECTED;
+import static io.nowcast.testing.Events.at;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nowcast.activity.ActivityScript.Record;
+import io.nowcast.config.Endpoints;
+import io.nowcast.redis.RedisKeys;
+import io.nowcast.testing.TestServers;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
+
+/** The exactly-once Lua core of the speed layer, against a real Redis, with hand-computed answers. */
+class ActivityScriptIT {
+    private RedisClient redis;
+    private RedisKeys keys;
+    private ActivityScript script;
+    private long nextOffset;
+
+    @BeforeEach
+    void connect() {
+        Endpoints e = TestServers.redis();
+        redis = RedisClient.create(e.redisHost(), e.redisPort());
+        keys = new RedisKeys(TestServers.uniquePrefix("activity"));
+        script = new ActivityScript(redis, keys, ActivityScript.Settings.defaults());
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (redis != null) {
+            redis.keys(keys.prefix() + "*").forEach(redis::del);
+            redis.close();
+        }
+    }
+
+    private Record view(long user, String product, Instant at) {
+        return new Record(nextOffset++, PAGE_VIEW, user, product, at.toEpochMilli());
+    }
+
+    private void catalog(String product, String category) {
+        redis.hset(keys.product(product), Map.of("category", category, "in_stock", "true"));
+    }
+
+    @Test
+    void topTenKeepsCountDescendingThenProductIdAscending() {
+        List<Record> records = new ArrayList<>();
+        // p00..p11: p00 and p01 get 3 views, p02..p11 get 1 view each: ten products tie for the last eight places.
+        for (int i = 0; i < 12; i++) {
+            int views = i < 2 ? 3 : 1;
+            for (int v = 0; v < views; v++) {
+                records.add(view(100 + i, String.format("p%02d", 11 - i), at("10:0" + v)));
+            }
+        }
+        script.apply(0, records);
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("p11", "3");
+        expected.put("p10", "3");
+        for (int i = 0; i < 8; i++) {
+            expected.put(String.format("p%02d", i), "1");
+        }
+        assertEquals(expected, redis.hgetAll(keys.trending(at("10:00"))));
+        assertEquals(12, redis.zcard(keys.trendingCounts(at("10:00"))));
+        assertEquals(3.0, redis.zscore(keys.trendingCounts(at("10:00")), "p10"));
+
+        // One more view lifts p09 out of the tie and past p00..p07 as well.
+        script.apply(0, List.of(view(7, "p09", at("10:30")), view(8, "p09", at("10:31"))));
+        Map<String, String> top = redis.hgetAll(keys.trending(at("10:00")));
+        assertEquals("3", top.get("p09"));
+        assertNull(top.get("p07"), "p07 is now eleventh: " + top);
+        assertEquals(10, top.size());
+    }
+
+    @Test
+    void windowsAreTheUtcHourOfTheEventTime() {
+        script.apply(0, List.of(view(1, "p1", at("10:59:59")), view(1, "p1", at("11:00:00"))));
+        assertEquals(Map.of("p1", "1"), redis.hgetAll(keys.trending(at("10:00"))));
+        assertEquals(Map.of("p1", "1"), redis.hgetAll(keys.trending(at("11:00"))));
+        assertEquals(List.of("2024-07-27T10:00:00", "2024-07-27T11:00:00"), redis.zrange(keys.trendingWindows(), 0, -1));
+        long ttl = redis.ttl(keys.trending(at("10:00")));
+        assertTrue(ttl > 47 * 3600 && ttl <= 48 * 3600, "ttl " + ttl);
+    }
+
+    @Test
+    void replayedFlushChangesNothingAndAnOverlappingOneAppliesOnlyTheNewRecords() {
+        catalog("p1", "shoes/running");
+        List<Record> first = List.of(view(1, "p1", at("10:00")), view(2, "p1", at("10:01")), view(1, "p1", at("10:02")));
+        ActivityScript.Result applied = script.apply(0, first);
+        assertEquals(3, applied.applied());
+        assertEquals(List.of(1L, 2L), applied.dirtyUsers());
+
+        ActivityScript.Result replay = script.apply(0, first);
+        assertEquals(0, replay.applied());
+        assertEquals(3, replay.skipped());
+
+        List<Record> overlapping = new ArrayList<>(first.subList(1, 3));
+        overlapping.add(view(3, "p1", at("10:03")));
+        ActivityScript.Result partly = script.apply(0, overlapping);
+        assertEquals(1, partly.applied());
+        assertEquals(2, partly.skipped());
+
+        assertEquals("4", redis.hget(keys.trending(at("10:00")), "p1"));
+        assertEquals("2", redis.hget(keys.interest(1), "shoes/running"));
+        assertEquals(4.0, redis.zscore(keys.category("shoes/running"), "p1"));
+        assertEquals("3", redis.hget(keys.activityOffsets(), "0"));
+    }
+
+    @Test
+    void partitionsKeepTheirOwnWatermarks() {
+        script.apply(0, List.of(new Record(5, PAGE_VIEW, 1, "p1", at("10:00").toEpochMilli())));
+        ActivityScript.Result other = script.apply(1, List.of(new Record(0, PAGE_VIEW, 2, "p1", at("10:00").toEpochMilli())));
+        assertEquals(1, other.applied(), "offset 0 of partition 1 is new, whatever partition 0 reached");
+        assertEquals("2", redis.hget(keys.trending(at("10:00")), "p1"));
+    }
+
+    @Test
+    void interestsCountPageViewsByCategoryAndExpireAfter24HoursRoundedUpToTheBucket() {
+        catalog("p1", "shoes/running");
+        catalog("p2", "home/kitchen");
+        script.apply(0, List.of(view(1, "p1", at("10:01")), view(1, "p2", at("10:02")), view(1, "p1", at("12:00"))));
+        assertEquals(Map.of("shoes/running", "2", "home/kitchen", "1"), redis.hgetAll(keys.interest(1)));
+
+        // Another user's view moves stream time to the next day 10:04: views of 10:01 and 10:02 expire at 10:05, not yet.
+        Instant nextDay = at("10:04").plus(Duration.ofDays(1));
+        script.apply(0, List.of(view(2, "p2", nextDay)));
+        assertEquals("2", redis.hget(keys.interest(1), "shoes/running"));
+
+        // At 10:05 the next day both morning views drop out, though user 1 did nothing.
+        ActivityScript.Result r = script.apply(0, List.of(view(2, "p2", at("10:05").plus(Duration.ofDays(1)))));
+        assertEquals(Map.of("shoes/running", "1"), redis.hgetAll(keys.interest(1)));
+        assertTrue(r.dirtyUsers().contains(1L), "user 1's recommendations need refreshing: " + r.dirtyUsers());
+        // Popularity over the trailing 24 h drops the same way.
+        assertEquals(1.0, redis.zscore(keys.category("shoes/running"), "p1"));
+        assertEquals(2.0, redis.zscore(keys.category("home/kitchen"), "p2"));
+    }
+
+    @Test
+    void viewsCountTowardTheCategoryTheProductHasWhenTheViewIsProcessed() {
+        catalog("p1", "shoes/running");
+        script.apply(0, List.of(view(1, "p1", at("10:00"))));
+        catalog("p1", "shoes/trail");
+        script.apply(0, List.of(view(1, "p1", at("10:10"))));
+        assertEquals(Map.of("shoes/running", "1", "shoes/trail", "1"), redis.hgetAll(keys.interest(1)));
+    }
+
+    @Test
+    void unknownProductsCountButDoNotMakeInterests() {
+        script.apply(0, List.of(view(1, "ghost", at("10:00"))));
+        assertEquals("1", redis.hget(keys.speedCounts(), "unknown_product"));
+        assertEquals(Map.of(), redis.hgetAll(keys.interest(1)));
+        assertEquals("1", redis.hget(keys.trending(at("10:00")), "ghost"), "trending counts every view");
+        assertEquals(at("10:00").toEpochMilli(), redis.zscore(keys.viewed(1), "ghost").longValue());
+    }
+
+    @Test
+    void lateEventsAreCountedAndReturnedButChangeNothing() {
+        script.apply(0, List.of(view(1, "p1", at("12:00"))));
+        Record late = view(2, "p1", at("11:44:59"));
+        Record inTime = view(3, "p1", at("11:45:00"));
+        ActivityScript.Result r = script.apply(0, List.of(late, inTime));
+        assertEquals(List.of(late.offset()), r.lateOffsets());
+        assertEquals("1", redis.hget(keys.dlqCounts(), "late"));
+        assertEquals(Map.of("p1", "1"), redis.hgetAll(keys.trending(at("11:00"))), "only the in-time view counts");
+        assertEquals(at("12:00").toEpochMilli(), Long.parseLong(redis.get(keys.streamTime())), "an older event never moves stream time back");
+    }
+
+    @Test
+    void purchasesAndCartsGoToTheirSetsAndRejectedRecordsToTheDlqCounts() {
+        script.apply(0, List.of(
+                new Record(nextOffset++, PURCHASE, 1, "p1", at("10:00").toEpochMilli()),
+                new Record(nextOffset++, ADD_TO_CART, 1, "p2", at("10:01").toEpochMilli()),
+                new Record(nextOffset++, REJECTED, 0, "unparseable", at("10:01").toEpochMilli()),
+                new Record(nextOffset++, REJECTED, 0, "unparseable", at("10:01").toEpochMilli()),
+                new Record(nextOffset++, REJECTED, 0, "future_timestamp", at("10:01").toEpochMilli())));
+        assertEquals(List.of("p1"), redis.zrange(keys.bought(1), 0, -1));
+        assertEquals(List.of("p2"), redis.zrange(keys.carted(1), 0, -1));
+        assertEquals(Map.of("unparseable", "2", "future_timestamp", "1"), redis.hgetAll(keys.dlqCounts()));
+        assertEquals(Map.of("p", "1", "a", "1"), redis.hgetAll(keys.speedCounts()));
+    }
+}
