@@ -156,4 +156,9 @@ public final class RedisKeys {
     public String popularityDue() {
         return prefix + "popularity:due";
     }
+
+    /** {@code categories}: SET of every category the catalog has used. Writer: speed layer (catalog). Readers: dashboard. Permanent. */
+    public String categories() {
+        return prefix + "categories";
+    }
 }

@@ -24,7 +24,8 @@ public final class Spark {
                         "org.apache.spark.sql.execution.streaming.checkpointing.FileSystemBasedCheckpointFileManager")
                 .config("spark.hadoop.fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem")
                 .config("spark.sql.streaming.pollingDelay", "1");
-        if (master != null && master.startsWith("local")) {
+        // Under spark-submit the master is the submit command's (it sets spark.master); never override it.
+        if (master != null && master.startsWith("local") && System.getProperty("spark.master") == null) {
             // Otherwise Spark binds to the first non-loopback address it finds.
             b.master(master)
                     .config("spark.driver.host", "127.0.0.1")

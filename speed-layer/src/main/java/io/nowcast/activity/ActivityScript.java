@@ -1,15 +1,11 @@
 package io.nowcast.activity;
 
 import io.nowcast.redis.RedisKeys;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.nowcast.speed.Scripts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Applies flushes of activity records to Redis through {@code apply_activity.lua}: trending windows
@@ -19,7 +15,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * The keys it writes are the ones {@link RedisKeys} spells; {@code ActivityScriptIT} reads them back through it.
  */
 public final class ActivityScript {
-    private static final String SOURCE = load();
+    private static final Scripts SCRIPT = new Scripts(ActivityScript.class, "apply_activity.lua");
 
     /** How the speed layer's semantics are parameterised (DESIGN.md, "Semantics"). */
     public record Settings(Duration lateness, Duration interestBucket, Duration windowTtl, Duration userTtl,
@@ -53,7 +49,6 @@ public final class ActivityScript {
     private final UnifiedJedis redis;
     private final RedisKeys keys;
     private final Settings settings;
-    private String sha;
 
     public ActivityScript(UnifiedJedis redis, RedisKeys keys, Settings settings) {
         this.redis = redis;
@@ -80,21 +75,8 @@ public final class ActivityScript {
             args.add(r.productOrReason() == null ? "" : r.productOrReason());
             args.add(Long.toString(r.timeMs()));
         }
-        List<?> reply = (List<?>) eval(args);
+        List<?> reply = (List<?>) SCRIPT.eval(redis, args);
         return new Result((Long) reply.get(0), (Long) reply.get(1), longs(reply.get(2)), longs(reply.get(3)));
-    }
-
-    private Object eval(List<String> args) {
-        if (sha == null) {
-            sha = redis.scriptLoad(SOURCE);
-        }
-        try {
-            return redis.evalsha(sha, List.of(), args);
-        } catch (JedisNoScriptException e) {
-            // Redis restarted or flushed its script cache.
-            sha = redis.scriptLoad(SOURCE);
-            return redis.evalsha(sha, List.of(), args);
-        }
     }
 
     private static List<Long> longs(Object o) {
@@ -103,16 +85,5 @@ public final class ActivityScript {
             out.add(x instanceof Long l ? l : Long.parseLong(x.toString()));
         }
         return out;
-    }
-
-    private static String load() {
-        try (InputStream in = ActivityScript.class.getResourceAsStream("apply_activity.lua")) {
-            if (in == null) {
-                throw new IllegalStateException("apply_activity.lua is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading apply_activity.lua", e);
-        }
     }
 }

@@ -1,0 +1,75 @@
+package io.nowcast.recommend;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The speed layer's recommendations (DESIGN.md, "Speed recommendations"): from the user's top three
+ * categories, products not viewed in 24 h, not bought and in stock, by category rank, then popularity,
+ * then product id; filled up from trending. Pure: the result depends only on the inputs.
+ */
+public final class SpeedRecommendations {
+    /** How many of the user's categories feed the list. */
+    public static final int TOP_CATEGORIES = 3;
+
+    private SpeedRecommendations() {}
+
+    /** The user's top categories: views descending, then category ascending. */
+    public static List<Map.Entry<String, Long>> topCategories(Map<String, Long> interests) {
+        return interests.entrySet().stream()
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                .limit(TOP_CATEGORIES)
+                .toList();
+    }
+
+    public static List<RecommendedItem> compute(SpeedInputs in, int n) {
+        List<RecommendedItem> out = new ArrayList<>(n);
+        Set<String> taken = new HashSet<>();
+        int rank = 0;
+        for (Map.Entry<String, Long> category : topCategories(in.interests())) {
+            rank++;
+            List<ScoredProduct> products = new ArrayList<>(in.byCategory().getOrDefault(category.getKey(), List.of()));
+            products.sort(ScoredProduct.BEST_FIRST);
+            for (ScoredProduct p : products) {
+                if (out.size() >= n) {
+                    return out;
+                }
+                if (eligible(in, p.productId(), taken)) {
+                    taken.add(p.productId());
+                    out.add(new RecommendedItem(p.productId(), RecommendedItem.SPEED,
+                            "popular in " + category.getKey() + " (" + views(p.score()) + " in 24 h), your #" + rank
+                                    + " category (" + views(category.getValue()) + " by you in 24 h)",
+                            p.score()));
+                }
+            }
+        }
+        List<ScoredProduct> trending = new ArrayList<>(in.trending());
+        trending.sort(ScoredProduct.BEST_FIRST);
+        for (ScoredProduct p : trending) {
+            if (out.size() >= n) {
+                break;
+            }
+            if (eligible(in, p.productId(), taken)) {
+                taken.add(p.productId());
+                out.add(new RecommendedItem(p.productId(), RecommendedItem.TRENDING,
+                        "trending now (" + views(p.score()) + " this hour)", p.score()));
+            }
+        }
+        return out;
+    }
+
+    private static boolean eligible(SpeedInputs in, String product, Set<String> taken) {
+        return !taken.contains(product) && !in.viewed().contains(product) && !in.bought().contains(product)
+                && in.available().contains(product);
+    }
+
+    private static String views(double v) {
+        long n = Math.round(v);
+        return n + (n == 1 ? " view" : " views");
+    }
+}

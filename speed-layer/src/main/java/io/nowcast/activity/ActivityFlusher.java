@@ -1,0 +1,169 @@
+package io.nowcast.activity;
+
+import io.nowcast.activity.ActivityScript.Kind;
+import io.nowcast.activity.ActivityScript.Record;
+import io.nowcast.events.Event;
+import io.nowcast.events.RejectReason;
+import io.nowcast.recommend.RecommendationStore;
+import io.nowcast.redis.RedisKeys;
+import io.nowcast.speed.SpeedConfig;
+import io.nowcast.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Buffers one task's activity records and flushes them every few milliseconds (or every N records):
+ * bad records to the dead-letter topic, then one atomic Lua call per Kafka partition, then the
+ * late records to the dead-letter topic and the changed users' recommendations to their keys.
+ * Failures surface on the task thread, so Spark retries from its checkpoint.
+ */
+final class ActivityFlusher {
+    /** Test hook: halt the JVM right after the Nth Redis apply, before Spark can commit the batch. */
+    static final String CRASH_AFTER_APPLY = "NOWCAST_CRASH_AFTER_APPLY";
+    private static final AtomicLong APPLIES = new AtomicLong();
+
+    private record Raw(byte[] key, byte[] value) {}
+
+    private final SpeedConfig config;
+    private final ActivityScript script;
+    private final RecommendationStore recommendations;
+    private final Producer<byte[], byte[]> dlq;
+    private final long crashAfter;
+    private final ScheduledExecutorService timer;
+
+    private final Map<Integer, List<Record>> pending = new HashMap<>();
+    private final Map<Long, Raw> raw = new HashMap<>();
+    private final List<ProducerRecord<byte[], byte[]>> rejected = new ArrayList<>();
+    private int buffered;
+    private long firstBufferedAt;
+    private volatile RuntimeException failure;
+
+    ActivityFlusher(SpeedConfig config, UnifiedJedis redis, Producer<byte[], byte[]> dlq) {
+        this.config = config;
+        RedisKeys keys = new RedisKeys(config.redisPrefix());
+        this.script = new ActivityScript(redis, keys, config.scriptSettings());
+        this.recommendations = new RecommendationStore(redis, keys);
+        this.dlq = dlq;
+        String crash = System.getenv(CRASH_AFTER_APPLY);
+        this.crashAfter = crash == null || crash.isBlank() ? -1 : Long.parseLong(crash.trim());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nowcast-activity-flush");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::flushIfDue, config.flushMillis(), config.flushMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    synchronized void add(int partition, long offset, byte[] key, byte[] value, long nowMs) {
+        rethrow();
+        EventCheck.Verdict v = EventCheck.check(value, nowMs, config.futureSkewMs());
+        Record r;
+        if (!v.ok()) {
+            r = new Record(offset, Kind.REJECTED, 0, v.reason().code(), 0);
+            rejected.add(deadLetter(key, value, v.reason(), partition, offset));
+        } else {
+            Event e = v.event();
+            r = new Record(offset, kind(e), e.userId(), e.productId() == null ? "" : e.productId(), e.timestamp().toEpochMilli());
+            raw.put(rawKey(partition, offset), new Raw(key, value));
+        }
+        pending.computeIfAbsent(partition, p -> new ArrayList<>()).add(r);
+        if (buffered++ == 0) {
+            firstBufferedAt = System.nanoTime();
+        }
+        if (buffered >= config.flushRecords()) {
+            flush();
+        }
+    }
+
+    private static long rawKey(int partition, long offset) {
+        return ((long) partition << 48) ^ offset;
+    }
+
+    private static Kind kind(Event e) {
+        return switch (e.type()) {
+            case PAGE_VIEW -> Kind.PAGE_VIEW;
+            case CLICK -> Kind.CLICK;
+            case SEARCH -> Kind.SEARCH;
+            case ADD_TO_CART -> Kind.ADD_TO_CART;
+            case PURCHASE -> Kind.PURCHASE;
+        };
+    }
+
+    private static ProducerRecord<byte[], byte[]> deadLetter(byte[] key, byte[] value, RejectReason reason, int partition, long offset) {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(Topics.USER_ACTIVITY_DLQ, key, value);
+        r.headers().add(Topics.DLQ_REASON_HEADER, reason.code().getBytes(StandardCharsets.UTF_8));
+        r.headers().add("source", (Topics.USER_ACTIVITY + "/" + partition + "/" + offset).getBytes(StandardCharsets.UTF_8));
+        return r;
+    }
+
+    private synchronized void flushIfDue() {
+        if (failure != null || buffered == 0 || System.nanoTime() - firstBufferedAt < config.flushMillis() * 1_000_000L) {
+            return;
+        }
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+    }
+
+    synchronized void flush() {
+        if (buffered == 0) {
+            return;
+        }
+        // Dead letters go first: after a crash they may be sent twice, never lost.
+        if (!rejected.isEmpty()) {
+            rejected.forEach(dlq::send);
+            dlq.flush();
+            rejected.clear();
+        }
+        Set<Long> dirty = new LinkedHashSet<>();
+        List<ProducerRecord<byte[], byte[]>> late = new ArrayList<>();
+        for (Map.Entry<Integer, List<Record>> e : pending.entrySet()) {
+            ActivityScript.Result result = script.apply(e.getKey(), e.getValue());
+            if (crashAfter > 0 && APPLIES.incrementAndGet() >= crashAfter) {
+                Runtime.getRuntime().halt(137);
+            }
+            dirty.addAll(result.dirtyUsers());
+            for (long offset : result.lateOffsets()) {
+                Raw r = raw.get(rawKey(e.getKey(), offset));
+                late.add(deadLetter(r.key(), r.value(), RejectReason.LATE, e.getKey(), offset));
+            }
+        }
+        pending.clear();
+        raw.clear();
+        buffered = 0;
+        if (!late.isEmpty()) {
+            late.forEach(dlq::send);
+            dlq.flush();
+        }
+        recommendations.refreshSpeed(new ArrayList<>(dirty), config.recommendations());
+    }
+
+    synchronized void close(boolean success) {
+        timer.shutdownNow();
+        if (success) {
+            rethrow();
+            flush();
+        }
+    }
+
+    private void rethrow() {
+        RuntimeException f = failure;
+        if (f != null) {
+            throw new IllegalStateException("flushing activity to Redis failed", f);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.nowcast.speed;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/** A Lua script kept next to the class that runs it, loaded once and called by its SHA. */
+public final class Scripts {
+    private final String source;
+    private final String name;
+    private volatile String sha;
+
+    public Scripts(Class<?> owner, String resource) {
+        this.name = resource;
+        try (InputStream in = owner.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is missing from the classpath next to " + owner.getName());
+            }
+            this.source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + resource, e);
+        }
+    }
+
+    public Object eval(UnifiedJedis redis, List<String> args) {
+        if (sha == null) {
+            sha = redis.scriptLoad(source);
+        }
+        try {
+            return redis.evalsha(sha, List.of(), args);
+        } catch (JedisNoScriptException e) {
+            // Redis restarted or flushed its script cache.
+            sha = redis.scriptLoad(source);
+            return redis.evalsha(sha, List.of(), args);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,78 @@
+package io.nowcast.speed;
+
+import io.nowcast.activity.ActivityScript;
+import io.nowcast.config.Endpoints;
+import io.nowcast.config.Env;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Configuration of the speed-layer job, from {@code NOWCAST_*} variables (README, "Configuration").
+ * Serializable: Spark ships it to the executors inside the writers (so paths are kept as strings).
+ */
+public record SpeedConfig(
+        String master,
+        String kafkaBootstrap,
+        String redisHost,
+        int redisPort,
+        String redisPrefix,
+        String dataDir,
+        String trigger,
+        int flushMillis,
+        int flushRecords,
+        long latenessMs,
+        long futureSkewMs,
+        long interestBucketMs,
+        long boughtLookbackMs,
+        int recommendations,
+        int shufflePartitions,
+        String startingOffsets) implements Serializable {
+
+    public static final String REALTIME = "realtime";
+    public static final String MICROBATCH = "microbatch";
+    public static final String AVAILABLE_NOW = "available-now";
+
+    public static SpeedConfig fromEnv() {
+        return from(Env.system());
+    }
+
+    public static SpeedConfig from(Env env) {
+        Endpoints e = Endpoints.from(env);
+        String trigger = env.string("NOWCAST_SPEED_TRIGGER", MICROBATCH);
+        SpeedConfig c = new SpeedConfig(
+                env.string("NOWCAST_SPARK_MASTER", "local[*]"),
+                e.kafkaBootstrap(), e.redisHost(), e.redisPort(), e.redisPrefix(),
+                Path.of(env.string("NOWCAST_DATA_DIR", ".nowcast")).toAbsolutePath().toString(),
+                trigger,
+                env.integer("NOWCAST_SPEED_FLUSH_MS", 5, 1, 10_000),
+                env.integer("NOWCAST_SPEED_FLUSH_RECORDS", 2_000, 1, 1_000_000),
+                env.integer("NOWCAST_LATENESS_SECONDS", 900, 0, 7 * 86_400) * 1000L,
+                env.integer("NOWCAST_FUTURE_SKEW_SECONDS", 300, 0, 86_400) * 1000L,
+                env.integer("NOWCAST_INTEREST_BUCKET_SECONDS", 300, 1, 86_400) * 1000L,
+                env.integer("NOWCAST_BOUGHT_LOOKBACK_DAYS", 90, 1, 3650) * 86_400_000L,
+                env.integer("NOWCAST_RECOMMENDATIONS", 20, 1, 500),
+                env.integer("NOWCAST_SPEED_SHUFFLE_PARTITIONS", 2, 1, 1000),
+                env.string("NOWCAST_SPEED_STARTING_OFFSETS", "earliest"));
+        if (!trigger.equals(REALTIME) && !trigger.equals(MICROBATCH) && !trigger.equals(AVAILABLE_NOW)) {
+            throw new Env.ConfigException("NOWCAST_SPEED_TRIGGER=" + trigger + " must be realtime, microbatch or available-now");
+        }
+        env.check();
+        return c;
+    }
+
+    public ActivityScript.Settings scriptSettings() {
+        return new ActivityScript.Settings(Duration.ofMillis(latenessMs), Duration.ofMillis(interestBucketMs),
+                Duration.ofHours(48), Duration.ofHours(25), Duration.ofMillis(boughtLookbackMs), 200);
+    }
+
+    /** Where the job keeps its checkpoints: under the data folder, one per query. */
+    public Path checkpoint(String query) {
+        return Path.of(dataDir).resolve("checkpoints").resolve("speed-layer").resolve(query);
+    }
+
+    /** The master dataset: every valid event, Parquet partitioned by event date. Input of the batch layer. */
+    public Path masterDataset() {
+        return Path.of(dataDir).resolve("master").resolve("events");
+    }
+}

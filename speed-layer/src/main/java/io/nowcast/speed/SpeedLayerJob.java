@@ -1,0 +1,34 @@
+package io.nowcast.speed;
+
+import io.nowcast.config.Env;
+import io.nowcast.spark.Spark;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The speed layer: {@code ./nowcast} runs it in local mode, {@code spark-submit} on a cluster. Reads
+ * user_activity and product_catalog, keeps Redis fresh, appends the master dataset.
+ */
+public final class SpeedLayerJob {
+    private SpeedLayerJob() {}
+
+    public static void main(String[] args) throws Exception {
+        SpeedConfig config;
+        try {
+            config = SpeedConfig.fromEnv();
+        } catch (Env.ConfigException e) {
+            System.err.println("speed-layer: error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        SparkSession spark = Spark.session("nowcast-speed-layer", config.master(), config.shufflePartitions());
+        SpeedQueries.start(spark, config);
+        if (config.trigger().equals(SpeedConfig.AVAILABLE_NOW)) {
+            for (var q : spark.streams().active()) {
+                q.awaitTermination();
+            }
+        } else {
+            spark.streams().awaitAnyTermination();
+        }
+        spark.stop();
+    }
+}

@@ -1,0 +1,102 @@
+package io.nowcast.speed;
+
+import io.nowcast.activity.ActivityWriter;
+import io.nowcast.catalog.CatalogWriter;
+import io.nowcast.events.KafkaEvents;
+import io.nowcast.master.MasterDataset;
+import io.nowcast.redis.RedisKeys;
+import io.nowcast.topics.Topics;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+
+/**
+ * The speed layer's three streaming queries: activity → Redis (real-time mode or micro-batches),
+ * catalog → Redis, and activity → master dataset. Each has its own checkpoint under the data folder.
+ */
+public final class SpeedQueries {
+    public static final String ACTIVITY = "activity";
+    public static final String CATALOG = "catalog";
+    public static final String MASTER = "master";
+
+    private SpeedQueries() {}
+
+    public static List<StreamingQuery> start(SparkSession spark, SpeedConfig c) throws TimeoutException {
+        StreamingQuery catalog = catalog(spark, c);
+        if (c.trigger().equals(SpeedConfig.AVAILABLE_NOW)) {
+            // A backfill joins views to the catalog as it stands, so the catalog goes first.
+            try {
+                catalog.awaitTermination();
+            } catch (org.apache.spark.sql.streaming.StreamingQueryException e) {
+                throw new IllegalStateException("the catalog query failed", e);
+            }
+        }
+        return List.of(catalog, activity(spark, c), master(spark, c));
+    }
+
+    private static Trigger trigger(SpeedConfig c, boolean lowLatency) {
+        return switch (c.trigger()) {
+            case SpeedConfig.AVAILABLE_NOW -> Trigger.AvailableNow();
+            case SpeedConfig.REALTIME -> lowLatency ? Trigger.RealTime("30 seconds") : Trigger.ProcessingTime(1_000);
+            default -> lowLatency ? Trigger.ProcessingTime(0) : Trigger.ProcessingTime(1_000);
+        };
+    }
+
+    static StreamingQuery activity(SparkSession spark, SpeedConfig c) throws TimeoutException {
+        return KafkaEvents.read(spark, c.kafkaBootstrap(), Topics.USER_ACTIVITY, c.startingOffsets())
+                .writeStream().queryName(ACTIVITY)
+                .outputMode("update")
+                .foreach(new ActivityWriter(c))
+                .option("checkpointLocation", c.checkpoint(ACTIVITY).toString())
+                .trigger(trigger(c, true))
+                .start();
+    }
+
+    static StreamingQuery catalog(SparkSession spark, SpeedConfig c) throws TimeoutException {
+        return KafkaEvents.read(spark, c.kafkaBootstrap(), Topics.PRODUCT_CATALOG, "earliest")
+                .writeStream().queryName(CATALOG)
+                .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> batch.foreachPartition(new CatalogPartition(c)))
+                .option("checkpointLocation", c.checkpoint(CATALOG).toString())
+                .trigger(c.trigger().equals(SpeedConfig.AVAILABLE_NOW) ? Trigger.AvailableNow() : Trigger.ProcessingTime(100))
+                .start();
+    }
+
+    static StreamingQuery master(SparkSession spark, SpeedConfig c) throws TimeoutException {
+        Dataset<Row> events = MasterDataset.validEvents(
+                KafkaEvents.read(spark, c.kafkaBootstrap(), Topics.USER_ACTIVITY, c.startingOffsets()), c.futureSkewMs());
+        return MasterDataset.deduplicated(events, c.latenessMs() + " milliseconds")
+                .writeStream().queryName(MASTER)
+                .format("parquet")
+                .partitionBy(MasterDataset.EVENT_DATE)
+                .option("path", c.masterDataset().toString())
+                .option("checkpointLocation", c.checkpoint(MASTER).toString())
+                .trigger(trigger(c, false))
+                .start();
+    }
+
+    /** Applies one partition of a catalog micro-batch, in Kafka order. */
+    private static final class CatalogPartition implements ForeachPartitionFunction<Row> {
+        private final SpeedConfig config;
+
+        CatalogPartition(SpeedConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public void call(java.util.Iterator<Row> rows) {
+            CatalogWriter writer = new CatalogWriter(Connections.redis(config), new RedisKeys(config.redisPrefix()));
+            while (rows.hasNext()) {
+                Row r = rows.next();
+                byte[] value = (byte[]) r.get(r.fieldIndex(KafkaEvents.VALUE));
+                writer.apply(r.getString(r.fieldIndex(KafkaEvents.KEY)),
+                        value == null ? null : new String(value, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+    }
+}
