@@ -143,6 +143,10 @@ public final class ShopSimulator {
                 "e" + shop.spec().seed() + "-" + (++sequence), orderId, s.id, quantity, price, recId));
     }
 
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
     private Record bad(BadKind kind) {
         Event e = nextEvent();
         String json = EventJson.write(e);
@@ -153,8 +157,9 @@ public final class ShopSimulator {
             case MISSING_FIELD -> json.replace("," + user, "");
             case WRONG_TYPE -> json.replace(user, "\"user_id\":\"u" + e.userId() + "\"");
             case UNKNOWN_EVENT_TYPE -> json.replace("\"event_type\":\"" + e.type().code() + "\"", "\"event_type\":\"wishlist_add\"");
+            // A year past the wall clock too, so it is in the future even when a backfill's simulated clock is not.
             case FUTURE_TIMESTAMP -> json.replace("\"timestamp\":\"" + e.timestamp() + "\"",
-                    "\"timestamp\":\"" + e.timestamp().plus(FUTURE_SKEW) + "\"");
+                    "\"timestamp\":\"" + latest(e.timestamp(), Instant.now()).plus(FUTURE_SKEW) + "\"");
         };
         return new Record(e.kafkaKey(), value, null, kind);
     }

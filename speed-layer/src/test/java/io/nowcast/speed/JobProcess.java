@@ -1,0 +1,60 @@
+package io.nowcast.speed;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The speed-layer job as a process of its own, as ./nowcast runs it, so a test can kill -9 it. */
+final class JobProcess {
+    private final Process process;
+    final Path log;
+
+    private JobProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static JobProcess start(Map<String, String> env, Path log) {
+        Path target = Path.of("target");
+        try {
+            String cp = String.join(":", target.resolve("classes").toAbsolutePath().toString(),
+                    Files.readString(target.resolve("classpath.txt")).trim(),
+                    Files.readString(target.resolve("provided-classpath.txt")).trim());
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            String opens = System.getProperty("nowcast.spark.jvm.opens");
+            if (opens == null) {
+                throw new AssertionError("run through failsafe: it passes Spark's JVM options as nowcast.spark.jvm.opens");
+            }
+            cmd.addAll(Arrays.asList(opens.trim().split("\\s+")));
+            cmd.addAll(List.of("-Xmx1g", "-cp", cp, SpeedLayerJob.class.getName()));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            pb.environment().putAll(env);
+            pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+            return new JobProcess(pb.start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting the speed-layer job", e);
+        }
+    }
+
+    /** kill -9. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Waits for the process to end by itself; returns its exit code, or -1 if it had not ended in time. */
+    int waitFor(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+}
