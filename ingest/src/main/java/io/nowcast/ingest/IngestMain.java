@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
  * line on stderr and a non-zero exit: 2 for bad usage or configuration, 1 for failures.
  */
 @Command(name = "nowcast-ingest", mixinStandardHelpOptions = true,
-        subcommands = {SimulateCommand.class, ProduceCommand.class, TailCommand.class},
-        description = "Gets data into Kafka: the shop simulator, file replay and topic tail.")
+        subcommands = {SimulateCommand.class, ProduceCommand.class, TailCommand.class, ProbeCommand.class},
+        description = "Gets data into Kafka: the shop simulator, file replay, topic tail and the freshness probe.")
 public final class IngestMain implements Runnable {
     @Override
     public void run() {
@@ -25,16 +25,16 @@ public final class IngestMain implements Runnable {
 
     /** Runs the tools with the process environment; returns the exit status instead of exiting. */
     static int execute(String[] args) {
-        String bootstrap;
+        Endpoints endpoints;
         try {
             Env env = Env.system();
-            bootstrap = Endpoints.from(env).kafkaBootstrap();
+            endpoints = Endpoints.from(env);
             env.check();
         } catch (Env.ConfigException e) {
             System.err.println("nowcast: error: " + e.getMessage());
             return 2;
         }
-        CommandLine cli = new CommandLine(new IngestMain(), new Factory(bootstrap));
+        CommandLine cli = new CommandLine(new IngestMain(), new Factory(endpoints));
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
             System.err.println("nowcast " + line.getCommandName() + ": error: " + oneLine(ex));
             return ex instanceof IllegalArgumentException || ex instanceof java.nio.file.NoSuchFileException ? 2 : 1;
@@ -52,13 +52,16 @@ public final class IngestMain implements Runnable {
         return m.replace('\n', ' ');
     }
 
-    /** Builds KafkaOptions (any class taking one String) with the configured bootstrap servers. */
-    private record Factory(String bootstrap) implements CommandLine.IFactory {
+    /** Gives KafkaOptions the configured bootstrap servers, and commands that take Endpoints the endpoints. */
+    private record Factory(Endpoints endpoints) implements CommandLine.IFactory {
         @Override
         public <K> K create(Class<K> cls) throws Exception {
             for (var c : cls.getDeclaredConstructors()) {
                 if (c.getParameterCount() == 1 && c.getParameterTypes()[0] == String.class) {
-                    return cls.cast(c.newInstance(bootstrap));
+                    return cls.cast(c.newInstance(endpoints.kafkaBootstrap()));
+                }
+                if (c.getParameterCount() == 1 && c.getParameterTypes()[0] == Endpoints.class) {
+                    return cls.cast(c.newInstance(endpoints));
                 }
             }
             return CommandLine.defaultFactory().create(cls);

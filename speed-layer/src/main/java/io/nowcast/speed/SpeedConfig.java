@@ -40,8 +40,12 @@ public record SpeedConfig(
     public static SpeedConfig from(Env env) {
         Endpoints e = Endpoints.from(env);
         String trigger = env.string("NOWCAST_SPEED_TRIGGER", MICROBATCH);
+        // Real-time mode keeps one task per Kafka partition running for the whole batch; the catalog and
+        // master-dataset queries need task slots beside them.
+        int partitions = env.integer("NOWCAST_ACTIVITY_PARTITIONS", 2, 1, 64);
+        String localMaster = trigger.equals(REALTIME) ? "local[" + (partitions + 2) + "]" : "local[*]";
         SpeedConfig c = new SpeedConfig(
-                env.string("NOWCAST_SPARK_MASTER", "local[*]"),
+                env.string("NOWCAST_SPARK_MASTER", localMaster),
                 e.kafkaBootstrap(), e.redisHost(), e.redisPort(), e.redisPrefix(),
                 Path.of(env.string("NOWCAST_DATA_DIR", ".nowcast")).toAbsolutePath().toString(),
                 trigger,

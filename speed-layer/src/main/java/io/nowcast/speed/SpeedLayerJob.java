@@ -22,6 +22,9 @@ public final class SpeedLayerJob {
         }
         SparkSession spark = Spark.session("nowcast-speed-layer", config.master(), config.shufflePartitions());
         SpeedQueries.start(spark, config);
+        // ./nowcast waits for this line before it reports the speed layer as running.
+        System.out.println("nowcast: speed layer started (trigger " + config.trigger() + ", data " + config.dataDir() + ")");
+        System.out.flush();
         if (config.trigger().equals(SpeedConfig.AVAILABLE_NOW)) {
             for (var q : spark.streams().active()) {
                 q.awaitTermination();

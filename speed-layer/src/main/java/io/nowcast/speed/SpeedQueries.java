@@ -63,7 +63,7 @@ public final class SpeedQueries {
                 .writeStream().queryName(CATALOG)
                 .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> batch.foreachPartition(new CatalogPartition(c)))
                 .option("checkpointLocation", c.checkpoint(CATALOG).toString())
-                .trigger(c.trigger().equals(SpeedConfig.AVAILABLE_NOW) ? Trigger.AvailableNow() : Trigger.ProcessingTime(100))
+                .trigger(c.trigger().equals(SpeedConfig.AVAILABLE_NOW) ? Trigger.AvailableNow() : Trigger.ProcessingTime(1_000))
                 .start();
     }
 

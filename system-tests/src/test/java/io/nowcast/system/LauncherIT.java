@@ -15,9 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.RedisClient;
 
 /** The launcher, driven as a user drives it, against real Kafka (its own broker) and real Redis. */
 class LauncherIT {
@@ -80,7 +82,7 @@ class LauncherIT {
     }
 
     @Test
-    void upStartsRedisAndKafkaShowsEventsArrivingAndDownStopsEverything() {
+    void upStartsRedisAndKafkaShowsEventsArrivingAndDownStopsEverything() throws InterruptedException {
         Launcher l = new Launcher(tmp.resolve("data"));
         int redisPort = Launcher.freePort();
         l.env.put("NOWCAST_REDIS_PORT", String.valueOf(redisPort));
@@ -94,6 +96,16 @@ class LauncherIT {
             assertTrue(status.out().matches("(?s).*kafka\\s+running\\s+\\d+\\s+" + l.kafkaPort() + "\\s+ok.*"), status.toString());
             assertTrue(status.out().matches("(?s).*redis\\s+running\\s+\\d+\\s+" + redisPort + "\\s+ok \\(PONG\\).*"), status.toString());
             assertTrue(status.out().matches("(?s).*simulator\\s+running\\s+\\d+.*"), status.toString());
+            assertTrue(status.out().matches("(?s).*speed\\s+running\\s+\\d+\\s+-\\s+ok.*"), status.toString());
+
+            try (RedisClient redis = RedisClient.create("127.0.0.1", redisPort)) {
+                long deadline = System.currentTimeMillis() + 90_000;
+                while (redis.zcard("trending:windows") == 0 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(500);
+                }
+                assertTrue(redis.zcard("trending:windows") > 0, "the speed layer turned the simulator's views into trending windows");
+                assertTrue(redis.exists("stream:time"));
+            }
 
             Launcher.Result tail = l.run("tail", "--count", "5", "--timeout", "60");
             assertEquals(0, tail.rc(), tail.toString());
@@ -102,7 +114,7 @@ class LauncherIT {
             Map<String, Long> pids = l.pids();
             Launcher.Result down = l.run("down", "--purge");
             assertEquals(0, down.rc(), down.toString());
-            assertEquals(3, pids.size(), "redis, kafka and simulator were managed: " + pids);
+            assertEquals(Set.of("redis", "kafka", "speed", "simulator"), pids.keySet(), "the managed components");
             pids.forEach((name, pid) -> assertFalse(Launcher.alive(pid), name + " still running"));
             assertFalse(Launcher.listening(l.kafkaPort()), "kafka port freed");
             assertFalse(Launcher.listening(redisPort), "redis port freed");
@@ -127,7 +139,7 @@ class LauncherIT {
             }
             assertTrue(output.toString().contains("demo running"), output.toString());
             Map<String, Long> pids = l.pids();
-            assertTrue(pids.keySet().containsAll(List.of("kafka", "simulator")), pids.toString());
+            assertTrue(pids.keySet().containsAll(List.of("kafka", "speed", "simulator")), pids.toString());
             pids.values().forEach(pid -> assertTrue(Launcher.alive(pid)));
 
             // What a terminal's Ctrl-C does: SIGINT to the launcher.

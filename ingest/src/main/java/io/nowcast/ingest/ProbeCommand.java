@@ -1,0 +1,162 @@
+package io.nowcast.ingest;
+
+import io.nowcast.config.Endpoints;
+import io.nowcast.redis.RedisKeys;
+import io.nowcast.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+
+/**
+ * {@code ./nowcast probe}: measures freshness as an app sees it. It sends page views of unique probe
+ * products by unique probe users and times, from the moment before each send, until the view shows in
+ * its trending window's counts (written by the same atomic call as the trending hash) and until the
+ * user's recommendation key appears.
+ */
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        description = "Measures freshness: event produced → visible in trending, and → the user's recommendation key written.")
+public final class ProbeCommand implements Callable<Integer> {
+    @Option(names = "--rate", defaultValue = "20", description = "Probes per second (default ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--duration", defaultValue = "30s", converter = io.nowcast.simulator.DurationConverter.class,
+            description = "How long to send probes (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--timeout", defaultValue = "10s", converter = io.nowcast.simulator.DurationConverter.class,
+            description = "A probe not seen within this long counts as missed (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    private final Endpoints endpoints;
+
+    public ProbeCommand(Endpoints endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    private static final class Probe {
+        final long user;
+        final String product;
+        final Instant at;
+        final long sentNanos;
+        long trendingNanos = -1;
+        long mergedNanos = -1;
+
+        Probe(long user, String product, Instant at, long sentNanos) {
+            this.user = user;
+            this.product = product;
+            this.at = at;
+            this.sentNanos = sentNanos;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (rate <= 0) {
+            throw new IllegalArgumentException("--rate must be positive");
+        }
+        RedisKeys keys = new RedisKeys(endpoints.redisPrefix());
+        String run = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+        long userBase = 3_000_000_000L + (System.currentTimeMillis() % 1_000_000L) * 10_000L;
+        ConcurrentLinkedQueue<Probe> sent = new ConcurrentLinkedQueue<>();
+        List<Probe> all = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap(), ProducerConfig.ACKS_CONFIG, "all",
+                     ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new StringSerializer());
+             RedisClient redis = RedisClient.create(endpoints.redisHost(), endpoints.redisPort())) {
+            Thread poller = new Thread(() -> poll(redis, keys, sent), "probe-poller");
+            poller.setDaemon(true);
+            poller.start();
+            long start = System.nanoTime();
+            long end = start + duration.toNanos();
+            for (int n = 0; System.nanoTime() < end; n++) {
+                long due = start + (long) (n * 1e9 / rate);
+                while (System.nanoTime() < due) {
+                    Thread.sleep(0, 200_000);
+                }
+                Instant at = Instant.now();
+                long user = userBase + n;
+                String product = "probe_" + run + "_" + n;
+                String json = "{\"event_type\":\"page_view\",\"user_id\":" + user + ",\"product_id\":\"" + product
+                        + "\",\"timestamp\":\"" + at + "\"}";
+                Probe p = new Probe(user, product, at, System.nanoTime());
+                producer.send(new ProducerRecord<>(Topics.USER_ACTIVITY, Long.toString(user), json));
+                all.add(p);
+                sent.add(p);
+            }
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!sent.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            poller.interrupt();
+        }
+        List<Double> trending = new ArrayList<>();
+        List<Double> merged = new ArrayList<>();
+        int missed = 0;
+        for (Probe p : all) {
+            if (p.trendingNanos < 0 || p.mergedNanos < 0) {
+                missed++;
+                continue;
+            }
+            trending.add((p.trendingNanos - p.sentNanos) / 1e6);
+            merged.add((p.mergedNanos - p.sentNanos) / 1e6);
+        }
+        System.out.printf("probe: probes=%d missed=%d trending_p50_ms=%.1f trending_p99_ms=%.1f merged_p50_ms=%.1f merged_p99_ms=%.1f%n",
+                all.size(), missed, Percentiles.of(trending, 50), Percentiles.of(trending, 99),
+                Percentiles.of(merged, 50), Percentiles.of(merged, 99));
+        return missed == 0 ? 0 : 1;
+    }
+
+    /** Checks every outstanding probe about once a millisecond, in one pipeline. */
+    private static void poll(RedisClient redis, RedisKeys keys, ConcurrentLinkedQueue<Probe> outstanding) {
+        while (!Thread.currentThread().isInterrupted()) {
+            List<Probe> batch = new ArrayList<>(outstanding);
+            if (!batch.isEmpty()) {
+                List<Response<Double>> counts = new ArrayList<>();
+                List<Response<Boolean>> keysExist = new ArrayList<>();
+                try (AbstractPipeline pipe = redis.pipelined()) {
+                    for (Probe p : batch) {
+                        Instant window = p.at.minusMillis(p.at.toEpochMilli() % 3_600_000L);
+                        counts.add(pipe.zscore(keys.trendingCounts(window), p.product));
+                        keysExist.add(pipe.exists(keys.recommendations(p.user)));
+                    }
+                    pipe.sync();
+                }
+                long now = System.nanoTime();
+                for (int i = 0; i < batch.size(); i++) {
+                    Probe p = batch.get(i);
+                    if (p.trendingNanos < 0 && counts.get(i).get() != null) {
+                        p.trendingNanos = now;
+                    }
+                    if (p.mergedNanos < 0 && keysExist.get(i).get()) {
+                        p.mergedNanos = now;
+                    }
+                    if (p.trendingNanos >= 0 && p.mergedNanos >= 0) {
+                        outstanding.remove(p);
+                    }
+                }
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+}
