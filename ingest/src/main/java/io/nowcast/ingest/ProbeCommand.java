@@ -10,9 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +44,9 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "10s", converter = io.nowcast.simulator.DurationConverter.class,
             description = "A probe not seen within this long counts as missed (default ${DEFAULT-VALUE}).")
     Duration timeout;
+
+    @Option(names = "--lag", description = "Instead of probing, print how many user_activity records the speed layer has not applied yet.")
+    boolean lagOnly;
 
     @Mixin
     KafkaOptions kafka;
@@ -72,6 +79,10 @@ public final class ProbeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rate must be positive");
         }
         RedisKeys keys = new RedisKeys(endpoints.redisPrefix());
+        if (lagOnly) {
+            System.out.println("probe: lag=" + lag(keys));
+            return 0;
+        }
         String run = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
         long userBase = 3_000_000_000L + (System.currentTimeMillis() % 1_000_000L) * 10_000L;
         ConcurrentLinkedQueue<Probe> sent = new ConcurrentLinkedQueue<>();
@@ -121,6 +132,23 @@ public final class ProbeCommand implements Callable<Integer> {
                 all.size(), missed, Percentiles.of(trending, 50), Percentiles.of(trending, 99),
                 Percentiles.of(merged, 50), Percentiles.of(merged, 99));
         return missed == 0 ? 0 : 1;
+    }
+
+    /** Records in user_activity past the offsets the speed layer has applied to Redis, over all partitions. */
+    private long lag(RedisKeys keys) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap()),
+                     new StringDeserializer(), new StringDeserializer());
+             RedisClient redis = RedisClient.create(endpoints.redisHost(), endpoints.redisPort())) {
+            List<TopicPartition> parts = consumer.partitionsFor(Topics.USER_ACTIVITY, Duration.ofSeconds(15)).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            Map<String, String> applied = redis.hgetAll(keys.activityOffsets());
+            long lag = 0;
+            for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(parts, Duration.ofSeconds(15)).entrySet()) {
+                long done = Long.parseLong(applied.getOrDefault(Integer.toString(e.getKey().partition()), "-1")) + 1;
+                lag += Math.max(0, e.getValue() - done);
+            }
+            return lag;
+        }
     }
 
     /** Checks every outstanding probe about once a millisecond, in one pipeline. */

@@ -26,7 +26,7 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Buffers one task's activity records and flushes them every few milliseconds (or every N records):
  * bad records to the dead-letter topic, then one atomic Lua call per Kafka partition, then the
- * late records to the dead-letter topic and the changed users' recommendations to their keys.
+ * late records to the dead-letter topic; the changed users go to the {@link RecommendationRefresher}.
  * Failures surface on the task thread, so Spark retries from its checkpoint.
  */
 final class ActivityFlusher {
@@ -38,7 +38,7 @@ final class ActivityFlusher {
 
     private final SpeedConfig config;
     private final ActivityScript script;
-    private final RecommendationStore recommendations;
+    private final RecommendationRefresher recommendations;
     private final Producer<byte[], byte[]> dlq;
     private final long crashAfter;
     private final ScheduledExecutorService timer;
@@ -54,7 +54,8 @@ final class ActivityFlusher {
         this.config = config;
         RedisKeys keys = new RedisKeys(config.redisPrefix());
         this.script = new ActivityScript(redis, keys, config.scriptSettings());
-        this.recommendations = new RecommendationStore(redis, keys);
+        this.recommendations = RecommendationRefresher.of(config.redisHost() + ":" + config.redisPort() + "/" + config.redisPrefix(),
+                new RecommendationStore(redis, keys), config.recommendations());
         this.dlq = dlq;
         String crash = System.getenv(CRASH_AFTER_APPLY);
         this.crashAfter = crash == null || crash.isBlank() ? -1 : Long.parseLong(crash.trim());
@@ -149,7 +150,7 @@ final class ActivityFlusher {
             late.forEach(dlq::send);
             dlq.flush();
         }
-        recommendations.refreshSpeed(new ArrayList<>(dirty), config.recommendations());
+        recommendations.mark(new ArrayList<>(dirty));
     }
 
     synchronized void close(boolean success) {
@@ -157,6 +158,14 @@ final class ActivityFlusher {
         if (success) {
             rethrow();
             flush();
+            if (config.trigger().equals(SpeedConfig.AVAILABLE_NOW)) {
+                // A bounded run ends with every changed user's key written.
+                try {
+                    recommendations.drain();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

@@ -27,7 +27,8 @@ public record SpeedConfig(
         long boughtLookbackMs,
         int recommendations,
         int shufflePartitions,
-        String startingOffsets) implements Serializable {
+        String startingOffsets,
+        boolean writeMasterDataset) implements Serializable {
 
     public static final String REALTIME = "realtime";
     public static final String MICROBATCH = "microbatch";
@@ -57,7 +58,8 @@ public record SpeedConfig(
                 env.integer("NOWCAST_BOUGHT_LOOKBACK_DAYS", 90, 1, 3650) * 86_400_000L,
                 env.integer("NOWCAST_RECOMMENDATIONS", 20, 1, 500),
                 env.integer("NOWCAST_SPEED_SHUFFLE_PARTITIONS", 2, 1, 1000),
-                env.string("NOWCAST_SPEED_STARTING_OFFSETS", "earliest"));
+                env.string("NOWCAST_SPEED_STARTING_OFFSETS", "earliest"),
+                !env.string("NOWCAST_MASTER_DATASET", "on").equals("off"));
         if (!trigger.equals(REALTIME) && !trigger.equals(MICROBATCH) && !trigger.equals(AVAILABLE_NOW)) {
             throw new Env.ConfigException("NOWCAST_SPEED_TRIGGER=" + trigger + " must be realtime, microbatch or available-now");
         }
@@ -75,8 +77,11 @@ public record SpeedConfig(
         return Path.of(dataDir).resolve("checkpoints").resolve("speed-layer").resolve(query);
     }
 
-    /** The master dataset: every valid event, Parquet partitioned by event date. Input of the batch layer. */
+    /**
+     * The master dataset: every valid event, Parquet partitioned by event date. Input of the batch layer.
+     * Null when NOWCAST_MASTER_DATASET=off (another job archives the events).
+     */
     public Path masterDataset() {
-        return Path.of(dataDir).resolve("master").resolve("events");
+        return writeMasterDataset ? Path.of(dataDir).resolve("master").resolve("events") : null;
     }
 }

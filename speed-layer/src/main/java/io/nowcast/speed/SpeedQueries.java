@@ -37,14 +37,15 @@ public final class SpeedQueries {
                 throw new IllegalStateException("the catalog query failed", e);
             }
         }
-        return List.of(catalog, activity(spark, c), master(spark, c));
+        StreamingQuery activity = activity(spark, c);
+        return c.masterDataset() == null ? List.of(catalog, activity) : List.of(catalog, activity, master(spark, c));
     }
 
     private static Trigger trigger(SpeedConfig c, boolean lowLatency) {
         return switch (c.trigger()) {
             case SpeedConfig.AVAILABLE_NOW -> Trigger.AvailableNow();
-            case SpeedConfig.REALTIME -> lowLatency ? Trigger.RealTime("30 seconds") : Trigger.ProcessingTime(1_000);
-            default -> lowLatency ? Trigger.ProcessingTime(0) : Trigger.ProcessingTime(1_000);
+            case SpeedConfig.REALTIME -> lowLatency ? Trigger.RealTime("30 seconds") : Trigger.ProcessingTime(10_000);
+            default -> lowLatency ? Trigger.ProcessingTime(0) : Trigger.ProcessingTime(10_000);
         };
     }
 

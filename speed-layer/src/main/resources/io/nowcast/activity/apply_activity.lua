@@ -38,8 +38,15 @@ local function markDirty(user)
   end
 end
 
+-- Counters and TTLs are gathered per call and written once at the end: fewer commands per event.
+local dlqCounts, kindCounts, touched, windows = {}, {}, {}, {}
+
 local function count(reason)
-  redis.call('HINCRBY', P .. 'dlq:counts', reason, 1)
+  dlqCounts[reason] = (dlqCounts[reason] or 0) + 1
+end
+
+local function touch(key, ttl)
+  touched[key] = ttl
 end
 
 -- Ordering of the trending top 10: count descending, then product id ascending.
@@ -86,29 +93,29 @@ local function pageView(user, product, ts)
   local window = windowText(ts - ts % HOUR)
   local countsKey = P .. 'trending:counts:' .. window
   local c = tonumber(redis.call('ZINCRBY', countsKey, 1, product))
-  redis.call('EXPIRE', countsKey, windowTtl)
+  touch(countsKey, windowTtl)
   local topKey = P .. 'trending:' .. window
   bumpTop(topKey, product, c)
-  redis.call('EXPIRE', topKey, windowTtl)
-  redis.call('ZADD', P .. 'trending:windows', ts - ts % HOUR, window)
+  touch(topKey, windowTtl)
+  windows[window] = ts - ts % HOUR
 
   local viewedKey = P .. 'viewed:' .. user
   redis.call('ZADD', viewedKey, 'GT', ts, product)
-  redis.call('EXPIRE', viewedKey, userTtl)
+  touch(viewedKey, userTtl)
 
   local category = redis.call('HGET', P .. 'product:' .. product, 'category')
   if not category then
-    redis.call('HINCRBY', P .. 'speed:counts', 'unknown_product', 1)
+    kindCounts['unknown_product'] = (kindCounts['unknown_product'] or 0) + 1
     return
   end
   -- The view stops counting once stream time reaches its time plus 24 h, rounded up to a bucket.
   local expiry = math.ceil((ts + DAY) / bucket) * bucket
   local interestKey = P .. 'interest:' .. user
   redis.call('HINCRBY', interestKey, category, 1)
-  redis.call('EXPIRE', interestKey, userTtl)
+  touch(interestKey, userTtl)
   local expKey = P .. 'interest:expiry:' .. user
   redis.call('HINCRBY', expKey, expiry .. '|' .. category, 1)
-  redis.call('EXPIRE', expKey, userTtl)
+  touch(expKey, userTtl)
   redis.call('ZADD', P .. 'interest:due', 'LT', expiry, user)
 
   redis.call('ZINCRBY', P .. 'category:' .. category, 1, product)
@@ -126,7 +133,7 @@ end
 local function cart(user, product, ts)
   local key = P .. 'carted:' .. user
   redis.call('ZADD', key, 'GT', ts, product)
-  redis.call('EXPIRE', key, userTtl)
+  touch(key, userTtl)
 end
 
 for i = 0, n - 1 do
@@ -143,7 +150,7 @@ for i = 0, n - 1 do
       late[#late + 1] = offset
     else
       if ts > streamTime then streamTime = ts end
-      redis.call('HINCRBY', P .. 'speed:counts', kind, 1)
+      kindCounts[kind] = (kindCounts[kind] or 0) + 1
       if kind == 'v' then
         pageView(user, product, ts)
         markDirty(user)
@@ -160,6 +167,10 @@ for i = 0, n - 1 do
   end
 end
 
+for key, ttl in pairs(touched) do redis.call('EXPIRE', key, ttl) end
+for window, start in pairs(windows) do redis.call('ZADD', P .. 'trending:windows', start, window) end
+for reason, c in pairs(dlqCounts) do redis.call('HINCRBY', P .. 'dlq:counts', reason, c) end
+for kind, c in pairs(kindCounts) do redis.call('HINCRBY', P .. 'speed:counts', kind, c) end
 redis.call('HSET', watermarkKey, partition, lastOffset)
 redis.call('SET', P .. 'stream:time', streamTime)
 
