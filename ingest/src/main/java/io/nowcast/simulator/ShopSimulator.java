@@ -21,7 +21,7 @@ public final class ShopSimulator {
     /** One record to write: its Kafka key and value, and what it is (an event type or a bad kind). */
     public record Record(String key, String value, EventType type, BadKind bad) {}
 
-    private static final Duration FUTURE_SKEW = Duration.ofDays(365);
+    private static final Duration FUTURE_SKEW = Duration.ofDays(36_524);
     private static final double SEARCH = 0.07;
     private static final double AFFINITY = 0.8;
     private static final double CLICK = 0.2;
@@ -143,10 +143,6 @@ public final class ShopSimulator {
                 "e" + shop.spec().seed() + "-" + (++sequence), orderId, s.id, quantity, price, recId));
     }
 
-    private static Instant latest(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
     private Record bad(BadKind kind) {
         Event e = nextEvent();
         String json = EventJson.write(e);
@@ -157,9 +153,9 @@ public final class ShopSimulator {
             case MISSING_FIELD -> json.replace("," + user, "");
             case WRONG_TYPE -> json.replace(user, "\"user_id\":\"u" + e.userId() + "\"");
             case UNKNOWN_EVENT_TYPE -> json.replace("\"event_type\":\"" + e.type().code() + "\"", "\"event_type\":\"wishlist_add\"");
-            // A year past the wall clock too, so it is in the future even when a backfill's simulated clock is not.
+            // A century ahead: in the future of the wall clock even when a backfill's simulated clock is years behind.
             case FUTURE_TIMESTAMP -> json.replace("\"timestamp\":\"" + e.timestamp() + "\"",
-                    "\"timestamp\":\"" + latest(e.timestamp(), Instant.now()).plus(FUTURE_SKEW) + "\"");
+                    "\"timestamp\":\"" + e.timestamp().plus(FUTURE_SKEW) + "\"");
         };
         return new Record(e.kafkaKey(), value, null, kind);
     }

@@ -69,12 +69,13 @@ class SpeedLayerIT {
         fx = new SpeedFixture("speed", data);
         redis = RedisClient.create(TestServers.endpoints().redisHost(), TestServers.endpoints().redisPort());
         keys = new RedisKeys(fx.prefix);
-        product("sp_p1", "shoes/running", true);
-        product("sp_p2", "shoes/running", true);
-        product("sp_p3", "shoes/running", false);
-        product("sp_p4", "home/kitchen", true);
-        product("sp_p5", "home/kitchen", true);
-        product("sp_p6", "books/fiction", true);
+        // Categories of this test's own: other tests publish the simulator's catalog to the same topic.
+        product("sp_p1", "spt_shoes/running", true);
+        product("sp_p2", "spt_shoes/running", true);
+        product("sp_p3", "spt_shoes/running", false);
+        product("sp_p4", "spt_home/kitchen", true);
+        product("sp_p5", "spt_home/kitchen", true);
+        product("sp_p6", "spt_books/fiction", true);
 
         List<String[]> events = List.of(
                 new String[] {"1", event(EventType.PAGE_VIEW, 1, "sp_p1", at("10:00"), "e1")},
@@ -147,9 +148,9 @@ class SpeedLayerIT {
 
     @Test
     void interestsViewedBoughtAndCartedPerUser() {
-        assertEquals(Map.of("shoes/running", "1", "home/kitchen", "1"), redis.hgetAll(keys.interest(1)));
-        assertEquals(Map.of("shoes/running", "2"), redis.hgetAll(keys.interest(2)));
-        assertEquals(Map.of("home/kitchen", "3"), redis.hgetAll(keys.interest(3)));
+        assertEquals(Map.of("spt_shoes/running", "1", "spt_home/kitchen", "1"), redis.hgetAll(keys.interest(1)));
+        assertEquals(Map.of("spt_shoes/running", "2"), redis.hgetAll(keys.interest(2)));
+        assertEquals(Map.of("spt_home/kitchen", "3"), redis.hgetAll(keys.interest(3)));
         assertEquals(Set.of("sp_p1", "sp_p4"), Set.copyOf(redis.zrange(keys.viewed(1), 0, -1)));
         assertEquals(List.of("sp_p4"), redis.zrange(keys.bought(2), 0, -1));
         assertEquals(List.of("sp_p2"), redis.zrange(keys.carted(1), 0, -1));
@@ -157,10 +158,10 @@ class SpeedLayerIT {
 
     @Test
     void catalogIsInRedisWithItsCategoryIndex() {
-        assertEquals("shoes/running", redis.hget(keys.product("sp_p3"), "category"));
+        assertEquals("spt_shoes/running", redis.hget(keys.product("sp_p3"), "category"));
         assertEquals("false", redis.hget(keys.product("sp_p3"), "in_stock"));
-        assertEquals(Set.of("sp_p1", "sp_p2", "sp_p3"), Set.copyOf(redis.zrange(keys.category("shoes/running"), 0, -1)));
-        assertEquals(3.0, redis.zscore(keys.category("home/kitchen"), "sp_p5"));
+        assertEquals(Set.of("sp_p1", "sp_p2", "sp_p3"), Set.copyOf(redis.zrange(keys.category("spt_shoes/running"), 0, -1)));
+        assertEquals(3.0, redis.zscore(keys.category("spt_home/kitchen"), "sp_p5"));
     }
 
     @Test
@@ -170,7 +171,7 @@ class SpeedLayerIT {
         // Categories tie at one view each, so home/kitchen ranks first; sp_p1 and sp_p4 were viewed, sp_p3 is out of stock.
         assertEquals(List.of("sp_p5", "sp_p2"), ids(u1));
         assertEquals("speed", u1.get("items").get(0).get("source").asText());
-        assertTrue(u1.get("items").get(0).get("reason").asText().contains("home/kitchen"), u1.toString());
+        assertTrue(u1.get("items").get(0).get("reason").asText().contains("spt_home/kitchen"), u1.toString());
 
         JsonNode u3 = new ObjectMapper().readTree(redis.get(keys.recommendations(3)));
         assertEquals("sp_p4", ids(u3).get(0));
