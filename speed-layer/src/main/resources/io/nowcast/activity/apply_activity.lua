@@ -89,51 +89,17 @@ local function windowText(ms)
   return string.format('%04d-%02d-%02dT%02d:00:00', y, m, d, math.floor(secs / 3600))
 end
 
-local function pageView(user, product, ts)
-  local window = windowText(ts - ts % HOUR)
-  local countsKey = P .. 'trending:counts:' .. window
-  local c = tonumber(redis.call('ZINCRBY', countsKey, 1, product))
-  touch(countsKey, windowTtl)
-  local topKey = P .. 'trending:' .. window
-  bumpTop(topKey, product, c)
-  touch(topKey, windowTtl)
-  windows[window] = ts - ts % HOUR
-
-  local viewedKey = P .. 'viewed:' .. user
-  redis.call('ZADD', viewedKey, 'GT', ts, product)
-  touch(viewedKey, userTtl)
-
-  local category = redis.call('HGET', P .. 'product:' .. product, 'category')
-  if not category then
-    kindCounts['unknown_product'] = (kindCounts['unknown_product'] or 0) + 1
-    return
-  end
-  -- The view stops counting once stream time reaches its time plus 24 h, rounded up to a bucket.
-  local expiry = math.ceil((ts + DAY) / bucket) * bucket
-  local interestKey = P .. 'interest:' .. user
-  redis.call('HINCRBY', interestKey, category, 1)
-  touch(interestKey, userTtl)
-  local expKey = P .. 'interest:expiry:' .. user
-  redis.call('HINCRBY', expKey, expiry .. '|' .. category, 1)
-  touch(expKey, userTtl)
-  redis.call('ZADD', P .. 'interest:due', 'LT', expiry, user)
-
-  redis.call('ZINCRBY', P .. 'category:' .. category, 1, product)
-  redis.call('HINCRBY', P .. 'popularity:expiry:' .. expiry, category .. '|' .. product, 1)
-  redis.call('ZADD', P .. 'popularity:due', expiry, expiry)
+-- Pass 1, in offset order: skip what was applied, decide lateness against stream time, and gather
+-- the accepted events into per-key deltas, so that Redis sees one command per key, not per event.
+local trend, viewedAt, boughtAt, cartedAt, viewsByUser = {}, {}, {}, {}, {}
+local function nested(t, a)
+  local inner = t[a]
+  if not inner then inner = {}; t[a] = inner end
+  return inner
 end
-
-local function purchase(user, product, ts)
-  local key = P .. 'bought:' .. user
-  redis.call('ZADD', key, 'GT', ts, product)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (ts - lookback))
-  redis.call('PEXPIRE', key, lookback)
-end
-
-local function cart(user, product, ts)
-  local key = P .. 'carted:' .. user
-  redis.call('ZADD', key, 'GT', ts, product)
-  touch(key, userTtl)
+local function later(t, a, b, ts)
+  local inner = nested(t, a)
+  if not inner[b] or inner[b] < ts then inner[b] = ts end
 end
 
 for i = 0, n - 1 do
@@ -152,13 +118,18 @@ for i = 0, n - 1 do
       if ts > streamTime then streamTime = ts end
       kindCounts[kind] = (kindCounts[kind] or 0) + 1
       if kind == 'v' then
-        pageView(user, product, ts)
+        local window = ts - ts % HOUR
+        local w = nested(trend, window)
+        w[product] = (w[product] or 0) + 1
+        later(viewedAt, user, product, ts)
+        local views = nested(viewsByUser, user)
+        views[#views + 1] = {product, ts}
         markDirty(user)
       elseif kind == 'p' then
-        purchase(user, product, ts)
+        later(boughtAt, user, product, ts)
         markDirty(user)
       elseif kind == 'a' then
-        cart(user, product, ts)
+        later(cartedAt, user, product, ts)
         markDirty(user)
       end
     end
@@ -167,8 +138,92 @@ for i = 0, n - 1 do
   end
 end
 
+-- Pass 2: apply the deltas.
+for window, products in pairs(trend) do
+  local text = windowText(window)
+  local countsKey = P .. 'trending:counts:' .. text
+  local topKey = P .. 'trending:' .. text
+  for product, views in pairs(products) do
+    bumpTop(topKey, product, tonumber(redis.call('ZINCRBY', countsKey, views, product)))
+  end
+  touch(countsKey, windowTtl)
+  touch(topKey, windowTtl)
+  windows[text] = window
+end
+
+for user, products in pairs(viewedAt) do
+  local key = P .. 'viewed:' .. user
+  for product, ts in pairs(products) do redis.call('ZADD', key, 'GT', ts, product) end
+  touch(key, userTtl)
+end
+
+-- Interests and popularity need each viewed product's category, read once per product per call.
+local categoryOf = {}
+local popularity, popularityExpiry = {}, {}
+for user, views in pairs(viewsByUser) do
+  local interests, expiries, due = {}, {}, nil
+  for _, v in ipairs(views) do
+    local product, ts = v[1], v[2]
+    local category = categoryOf[product]
+    if category == nil then
+      category = redis.call('HGET', P .. 'product:' .. product, 'category') or false
+      categoryOf[product] = category
+    end
+    if not category then
+      kindCounts['unknown_product'] = (kindCounts['unknown_product'] or 0) + 1
+    else
+      -- The view stops counting once stream time reaches its time plus 24 h, rounded up to a bucket.
+      local expiry = math.ceil((ts + DAY) / bucket) * bucket
+      interests[category] = (interests[category] or 0) + 1
+      local field = expiry .. '|' .. category
+      expiries[field] = (expiries[field] or 0) + 1
+      if due == nil or expiry < due then due = expiry end
+      local pop = nested(popularity, category)
+      pop[product] = (pop[product] or 0) + 1
+      local pe = nested(popularityExpiry, expiry)
+      local pf = category .. '|' .. product
+      pe[pf] = (pe[pf] or 0) + 1
+    end
+  end
+  if due ~= nil then
+    local interestKey = P .. 'interest:' .. user
+    for category, c in pairs(interests) do redis.call('HINCRBY', interestKey, category, c) end
+    touch(interestKey, userTtl)
+    local expKey = P .. 'interest:expiry:' .. user
+    for field, c in pairs(expiries) do redis.call('HINCRBY', expKey, field, c) end
+    touch(expKey, userTtl)
+    redis.call('ZADD', P .. 'interest:due', 'LT', due, user)
+  end
+end
+for category, products in pairs(popularity) do
+  local key = P .. 'category:' .. category
+  for product, c in pairs(products) do redis.call('ZINCRBY', key, c, product) end
+end
+for expiry, fields in pairs(popularityExpiry) do
+  local key = P .. 'popularity:expiry:' .. expiry
+  for field, c in pairs(fields) do redis.call('HINCRBY', key, field, c) end
+  redis.call('ZADD', P .. 'popularity:due', expiry, expiry)
+end
+
+for user, products in pairs(boughtAt) do
+  local key = P .. 'bought:' .. user
+  local newest = 0
+  for product, ts in pairs(products) do
+    redis.call('ZADD', key, 'GT', ts, product)
+    if ts > newest then newest = ts end
+  end
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (newest - lookback))
+  redis.call('PEXPIRE', key, lookback)
+end
+
+for user, products in pairs(cartedAt) do
+  local key = P .. 'carted:' .. user
+  for product, ts in pairs(products) do redis.call('ZADD', key, 'GT', ts, product) end
+  touch(key, userTtl)
+end
+
 for key, ttl in pairs(touched) do redis.call('EXPIRE', key, ttl) end
-for window, start in pairs(windows) do redis.call('ZADD', P .. 'trending:windows', start, window) end
+for text, start in pairs(windows) do redis.call('ZADD', P .. 'trending:windows', start, text) end
 for reason, c in pairs(dlqCounts) do redis.call('HINCRBY', P .. 'dlq:counts', reason, c) end
 for kind, c in pairs(kindCounts) do redis.call('HINCRBY', P .. 'speed:counts', kind, c) end
 redis.call('HSET', watermarkKey, partition, lastOffset)
