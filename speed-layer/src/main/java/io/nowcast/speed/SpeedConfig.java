@@ -40,7 +40,7 @@ public record SpeedConfig(
 
     public static SpeedConfig from(Env env) {
         Endpoints e = Endpoints.from(env);
-        String trigger = env.string("NOWCAST_SPEED_TRIGGER", MICROBATCH);
+        String trigger = env.string("NOWCAST_SPEED_TRIGGER", REALTIME);
         // Real-time mode keeps one task per Kafka partition running for the whole batch; the catalog and
         // master-dataset queries need task slots beside them.
         int partitions = env.integer("NOWCAST_ACTIVITY_PARTITIONS", 2, 1, 64);

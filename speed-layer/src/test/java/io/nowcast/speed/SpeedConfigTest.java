@@ -1,0 +1,38 @@
+package io.nowcast.speed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nowcast.config.Env;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SpeedConfigTest {
+    @Test
+    void defaultsRunRealTimeWithTaskSlotsForTheOtherQueries() {
+        SpeedConfig c = SpeedConfig.from(new Env(Map.of("NOWCAST_DATA_DIR", "/tmp/nc")));
+        assertEquals(SpeedConfig.REALTIME, c.trigger());
+        assertEquals("local[4]", c.master(), "two activity partitions plus the catalog and master queries");
+        assertEquals(900_000, c.latenessMs());
+        assertEquals(300_000, c.interestBucketMs());
+        assertEquals(Path.of("/tmp/nc/checkpoints/speed-layer/activity"), c.checkpoint("activity"));
+        assertEquals(Path.of("/tmp/nc/master/events"), c.masterDataset());
+    }
+
+    @Test
+    void microBatchesUseEveryCoreAndTheMasterDatasetCanBeTurnedOff() {
+        SpeedConfig c = SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_TRIGGER", "microbatch", "NOWCAST_MASTER_DATASET", "off")));
+        assertEquals("local[*]", c.master());
+        assertNull(c.masterDataset());
+    }
+
+    @Test
+    void anUnknownTriggerIsAConfigurationError() {
+        Env.ConfigException e = assertThrows(Env.ConfigException.class,
+                () -> SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_TRIGGER", "sometimes"))));
+        assertTrue(e.getMessage().contains("NOWCAST_SPEED_TRIGGER=sometimes"), e.getMessage());
+    }
+}
