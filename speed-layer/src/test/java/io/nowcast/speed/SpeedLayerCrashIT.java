@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,29 +135,5 @@ class SpeedLayerCrashIT {
         job.kill();
         assertEquals(137, rc, "the job halts right after its Redis apply number " + applies + "; log " + log);
         return "halt after Redis apply #" + applies + ", before the checkpoint commit";
-    }
-
-    /** Redis state under a prefix, as comparable text: key (without prefix) → canonical value. */
-    static final class RedisState {
-        static Map<String, String> dump(RedisClient redis, String prefix) {
-            Map<String, String> out = new TreeMap<>();
-            for (String key : redis.keys(prefix + "*")) {
-                String name = key.substring(prefix.length());
-                // Per-user recommendation keys are derived when each user's flush ran, from whatever the other
-                // partition had applied by then; they are compared by the end-to-end test, not here.
-                if (name.matches("\\d+")) {
-                    continue;
-                }
-                String value = switch (redis.type(key)) {
-                    case "string" -> redis.get(key);
-                    case "hash" -> new TreeMap<>(redis.hgetAll(key)).toString();
-                    case "zset" -> redis.zrangeWithScores(key, 0, -1).toString();
-                    case "set" -> new java.util.TreeSet<>(redis.smembers(key)).toString();
-                    default -> redis.type(key);
-                };
-                out.put(name, value);
-            }
-            return out;
-        }
     }
 }

@@ -1,0 +1,40 @@
+package io.nowcast.speed;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import redis.clients.jedis.RedisClient;
+
+/** Redis state under a prefix as comparable text, so two runs can be compared key for key. */
+final class RedisState {
+    private RedisState() {}
+
+    /**
+     * Key (without prefix) → canonical value, leaving out per-user recommendation keys: they are derived
+     * when each user's refresh ran, from whatever the other partition had applied by then, and the
+     * end-to-end test checks them. {@code except} names further keys to leave out.
+     */
+    static Map<String, String> dump(RedisClient redis, String prefix, Set<String> except) {
+        Map<String, String> out = new TreeMap<>();
+        for (String key : redis.keys(prefix + "*")) {
+            String name = key.substring(prefix.length());
+            if (name.matches("\\d+") || except.contains(name)) {
+                continue;
+            }
+            String value = switch (redis.type(key)) {
+                case "string" -> redis.get(key);
+                case "hash" -> new TreeMap<>(redis.hgetAll(key)).toString();
+                case "zset" -> redis.zrangeWithScores(key, 0, -1).toString();
+                case "set" -> new TreeSet<>(redis.smembers(key)).toString();
+                default -> redis.type(key);
+            };
+            out.put(name, value);
+        }
+        return out;
+    }
+
+    static Map<String, String> dump(RedisClient redis, String prefix) {
+        return dump(redis, prefix, Set.of());
+    }
+}
