@@ -33,9 +33,7 @@ public final class SpeedRecommendations {
         int rank = 0;
         for (Map.Entry<String, Long> category : topCategories(in.interests())) {
             rank++;
-            List<ScoredProduct> products = new ArrayList<>(in.byCategory().getOrDefault(category.getKey(), List.of()));
-            products.sort(ScoredProduct.BEST_FIRST);
-            for (ScoredProduct p : products) {
+            for (ScoredProduct p : bestFirst(in.byCategory().getOrDefault(category.getKey(), List.of()))) {
                 if (out.size() >= n) {
                     return out;
                 }
@@ -48,9 +46,7 @@ public final class SpeedRecommendations {
                 }
             }
         }
-        List<ScoredProduct> trending = new ArrayList<>(in.trending());
-        trending.sort(ScoredProduct.BEST_FIRST);
-        for (ScoredProduct p : trending) {
+        for (ScoredProduct p : bestFirst(in.trending())) {
             if (out.size() >= n) {
                 break;
             }
@@ -61,6 +57,18 @@ public final class SpeedRecommendations {
             }
         }
         return out;
+    }
+
+    /** The list best first; the store already reads them in that order, so usually without copying. */
+    private static List<ScoredProduct> bestFirst(List<ScoredProduct> products) {
+        for (int i = 1; i < products.size(); i++) {
+            if (ScoredProduct.BEST_FIRST.compare(products.get(i - 1), products.get(i)) > 0) {
+                List<ScoredProduct> sorted = new ArrayList<>(products);
+                sorted.sort(ScoredProduct.BEST_FIRST);
+                return sorted;
+            }
+        }
+        return products;
     }
 
     private static boolean eligible(SpeedInputs in, String product, Set<String> taken) {
