@@ -40,8 +40,22 @@ public final class RecommendationStore {
         return s == null ? null : Instant.ofEpochMilli((long) Double.parseDouble(s));
     }
 
+    /**
+     * How many of a category's best products one read takes for all users at once. A user who viewed or
+     * bought so many of them that fewer than {@code n} remain is read again with a range of their own.
+     */
+    static final int SHARED_RANGE_SLACK = 100;
+
     /** The inputs of the speed recommendations of each user, enough to fill {@code n} items. */
     public Map<Long, SpeedInputs> speedInputs(List<Long> users, int n) {
+        return speedInputs(users, n, false);
+    }
+
+    /**
+     * @param perUser size each category's range by the user's viewed and bought products (exact for
+     *     heavy viewers), instead of one range shared by every user in the call
+     */
+    Map<Long, SpeedInputs> speedInputs(List<Long> users, int n, boolean perUser) {
         Instant stream = streamTime();
         long now = stream == null ? 0 : stream.toEpochMilli();
         String latest = latestWindow();
@@ -66,7 +80,7 @@ public final class RecommendationStore {
             Map<String, Long> counts = new HashMap<>();
             interests.get(u).get().forEach((c, v) -> counts.put(c, Long.parseLong(v)));
             interestOf.put(u, counts);
-            int need = n + viewed.get(u).get().size() + bought.get(u).get().size();
+            int need = perUser ? n + viewed.get(u).get().size() + bought.get(u).get().size() : n + SHARED_RANGE_SLACK;
             for (Map.Entry<String, Long> c : SpeedRecommendations.topCategories(counts)) {
                 needed.merge(c.getKey(), need, Math::max);
             }
@@ -153,6 +167,23 @@ public final class RecommendationStore {
         return out;
     }
 
+    /**
+     * Whether a shared range may have cut off products this user needs: fewer than {@code n} of a full
+     * range's products are left once the user's viewed and bought ones are taken out.
+     */
+    private static boolean mayHaveMissed(SpeedInputs in, int n) {
+        for (List<ScoredProduct> ranked : in.byCategory().values()) {
+            if (ranked.size() < n + SHARED_RANGE_SLACK) {
+                continue;
+            }
+            long left = ranked.stream().filter(p -> !in.viewed().contains(p.productId()) && !in.bought().contains(p.productId())).count();
+            if (left < n) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Writes each user's key (JSON), with the TTL, in one pipeline. */
     public void writeRecommendations(Map<Long, String> jsonByUser) {
         try (AbstractPipeline p = redis.pipelined()) {
@@ -169,8 +200,18 @@ public final class RecommendationStore {
         Instant stream = streamTime();
         Instant now = Instant.now();
         Map<Long, String> json = new LinkedHashMap<>();
-        speedInputs(users, n).forEach((u, in) ->
-                json.put(u, RecommendationJson.write(u, SpeedRecommendations.compute(in, n), now, stream)));
+        List<Long> heavy = new ArrayList<>();
+        speedInputs(users, n, false).forEach((u, in) -> {
+            if (mayHaveMissed(in, n)) {
+                heavy.add(u);
+            } else {
+                json.put(u, RecommendationJson.write(u, SpeedRecommendations.compute(in, n), now, stream));
+            }
+        });
+        if (!heavy.isEmpty()) {
+            speedInputs(heavy, n, true).forEach((u, in) ->
+                    json.put(u, RecommendationJson.write(u, SpeedRecommendations.compute(in, n), now, stream)));
+        }
         writeRecommendations(json);
         return json.size();
     }

@@ -32,6 +32,10 @@ final class RecommendationRefresher {
     private final Map<Long, Long> refreshedAt = new java.util.HashMap<>();
     private final Object idle = new Object();
     private volatile boolean working;
+    private long rounds;
+    private long usersRefreshed;
+    private long busyNanos;
+    private long lastReport = System.nanoTime();
 
     private RecommendationRefresher(RecommendationStore store, int n) {
         this.store = store;
@@ -59,6 +63,19 @@ final class RecommendationRefresher {
         }
     }
 
+    /** Every 10 s, a line saying how much work the refresher does, for tuning. */
+    private void report() {
+        long now = System.nanoTime();
+        if (now - lastReport >= 10_000_000_000L && rounds > 0) {
+            LOG.info("recommendations: {} users in {} rounds over {} s, {} ms a round on average, {} still waiting",
+                    usersRefreshed, rounds, (now - lastReport) / 1_000_000_000L, busyNanos / rounds / 1_000_000, dirty.size());
+            rounds = 0;
+            usersRefreshed = 0;
+            busyNanos = 0;
+            lastReport = now;
+        }
+    }
+
     private void run() {
         while (true) {
             try {
@@ -74,9 +91,14 @@ final class RecommendationRefresher {
                     }
                 }
                 if (!batch.isEmpty()) {
+                    long t0 = System.nanoTime();
                     store.refreshSpeed(batch, n);
+                    busyNanos += System.nanoTime() - t0;
+                    rounds++;
+                    usersRefreshed += batch.size();
                     batch.forEach(u -> refreshedAt.put(u, now));
                 }
+                report();
             } catch (RuntimeException e) {
                 LOG.warn("refreshing recommendations failed; will retry with the next changes", e);
             } finally {
