@@ -74,9 +74,7 @@ class LauncherIT {
     void aPortInUseStopsStartUpWithAClearErrorAndLeavesNothingRunning() throws IOException {
         Launcher l = new Launcher(tmp);
         try (ServerSocket squatter = new ServerSocket(l.kafkaPort(), 1, InetAddress.getLoopbackAddress())) {
-            Launcher.Result r = l.run("up");
-            assertEquals(1, r.rc(), r.toString());
-            assertTrue(r.err().contains("port " + l.kafkaPort() + " is in use"), r.toString());
+            assertOneLineError(l.run("up"), 1, "port " + l.kafkaPort() + " is in use");
         }
         l.pids().values().forEach(pid -> assertFalse(Launcher.alive(pid), "left running: " + pid));
     }
