@@ -139,12 +139,72 @@ public final class EventJson {
 
     /** ISO-8601 with or without an offset; no offset means UTC (DESIGN.md). */
     static Instant parseTimestamp(String s) throws Invalid {
+        Instant common = parseCommonUtc(s);
+        if (common != null) {
+            return common;
+        }
         try {
             TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(s, Instant::from, LocalDateTime::from);
             return t instanceof Instant i ? i : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
             throw new Invalid(RejectReason.WRONG_TYPE, "timestamp must be ISO-8601, got '" + s + "'");
         }
+    }
+
+    /**
+     * The shape nearly every event has, {@code yyyy-MM-ddTHH:mm:ss[.fraction][Z]}, read without a
+     * DateTimeFormatter: profiling showed the formatter's parse at a sixth of the speed layer's CPU.
+     * Returns null for anything else (offsets, missing seconds, impossible dates), which the formatter
+     * then accepts or rejects.
+     */
+    static Instant parseCommonUtc(String s) {
+        int n = s.length();
+        if (n < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+            return null;
+        }
+        int end = s.charAt(n - 1) == 'Z' ? n - 1 : n;
+        int nanos = 0;
+        if (end > 19) {
+            int digits = end - 20;
+            if (s.charAt(19) != '.' || digits < 1 || digits > 9) {
+                return null;
+            }
+            int fraction = digits(s, 20, end);
+            if (fraction < 0) {
+                return null;
+            }
+            for (int i = digits; i < 9; i++) {
+                fraction *= 10;
+            }
+            nanos = fraction;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 7);
+        int day = digits(s, 8, 10);
+        int hour = digits(s, 11, 13);
+        int minute = digits(s, 14, 16);
+        int second = digits(s, 17, 19);
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+            return null;
+        }
+        try {
+            return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** The decimal number in s[from, to), or -1 if any character is not a digit. */
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** The canonical JSON of an event; optional fields are left out when null. */

@@ -44,6 +44,26 @@ class EventJsonTest {
     }
 
     @Test
+    void theFastPathAgreesWithTheIsoFormatter() {
+        for (String ts : new String[] {"2024-07-27T10:00:00Z", "2024-07-27T10:00:00", "2024-07-27T23:59:59.5Z",
+                "2024-02-29T00:00:00.123456789Z", "1999-12-31T23:59:59.000Z", "2024-07-27T10:00:00.1"}) {
+            Instant fast = EventJson.parseCommonUtc(ts);
+            Instant slow = java.time.LocalDateTime.parse(ts.replace("Z", "")).toInstant(java.time.ZoneOffset.UTC);
+            assertEquals(slow, fast, ts);
+        }
+        // Not the common shape: left to the formatter, which accepts some (10:00Z, offsets) and rejects others.
+        for (String ts : new String[] {"2024-07-27T10:00Z", "2024-07-27T12:00:00+02:00", "2024-02-30T10:00:00Z",
+                "2024-07-27T25:00:00Z", "2024-07-27 10:00:00Z", "2024-07-27T10:00:00.Z", "2024-07-27T10:00:00.1234567890Z"}) {
+            assertEquals(null, EventJson.parseCommonUtc(ts), ts);
+        }
+        assertEquals(Instant.parse("2024-07-27T10:00:00Z"), parseTime("2024-07-27T10:00Z"));
+        for (String bad : new String[] {"2024-02-30T10:00:00Z", "2024-07-27T25:00:00Z", "2024-07-27 10:00:00Z"}) {
+            EventJson.Parsed p = EventJson.parse("{\"event_type\":\"click\",\"user_id\":1,\"product_id\":\"p\",\"timestamp\":\"" + bad + "\"}");
+            assertEquals(RejectReason.WRONG_TYPE, p.reason(), bad);
+        }
+    }
+
+    @Test
     void optionalFieldsSurviveARoundTrip() {
         Event e = new Event(EventType.PURCHASE, 7, "p\"1", null, at("10:00:01.5"), "e-1", "o-9", "s-3", 2, 19.99, "rec-4");
         EventJson.Parsed back = EventJson.parse(EventJson.write(e));
