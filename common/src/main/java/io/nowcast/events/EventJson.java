@@ -56,12 +56,31 @@ public final class EventJson {
         if (json == null) {
             return Parsed.reject(RejectReason.UNPARSEABLE, "empty record");
         }
-        JsonNode root;
         try {
-            root = MAPPER.readTree(json);
+            return parse(MAPPER.readTree(json));
         } catch (JsonProcessingException e) {
             return Parsed.reject(RejectReason.UNPARSEABLE, "not valid JSON (" + e.getOriginalMessage() + ")");
         }
+    }
+
+    /**
+     * Parses UTF-8 bytes as they come from Kafka, without decoding them to a String first (the speed
+     * layer's hot path); bytes that are not UTF-8 are unparseable.
+     */
+    public static Parsed parse(byte[] json) {
+        if (json == null) {
+            return Parsed.reject(RejectReason.UNPARSEABLE, "empty record");
+        }
+        try {
+            return parse(MAPPER.readTree(json));
+        } catch (JsonProcessingException e) {
+            return Parsed.reject(RejectReason.UNPARSEABLE, "not valid JSON (" + e.getOriginalMessage() + ")");
+        } catch (java.io.IOException e) {
+            return Parsed.reject(RejectReason.UNPARSEABLE, "not readable (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Parsed parse(JsonNode root) {
         if (root == null || !root.isObject()) {
             return Parsed.reject(RejectReason.UNPARSEABLE, "not a JSON object");
         }

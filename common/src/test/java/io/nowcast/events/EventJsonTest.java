@@ -100,6 +100,31 @@ class EventJsonTest {
         assertEquals(reason, p.reason().code(), p.explain());
     }
 
+    @ParameterizedTest(name = "bytes: {0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"event_type\":\"page_view\",\"user_id\":1,\"product_id\":\"p\",\"timestamp\":\"2024-07-27T10:00:00Z\"} | ok",
+        "{\"event_type\":\"page_view\",\"user_id\":1,                                                        | unparseable",
+        "{\"event_type\":\"teleport\",\"user_id\":1,\"product_id\":\"p\",\"timestamp\":\"2024-07-27T10:00:00Z\"} | unknown_event_type",
+        "{\"event_type\":\"page_view\",\"user_id\":\"u1\",\"product_id\":\"p\",\"timestamp\":\"2024-07-27T10:00:00Z\"} | wrong_type",
+    })
+    void bytesParseAsTheirStringDoes(String json, String expected) {
+        EventJson.Parsed fromBytes = EventJson.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        EventJson.Parsed fromString = EventJson.parse(json);
+        assertEquals(expected, fromBytes.ok() ? "ok" : fromBytes.reason().code());
+        assertEquals(fromString.event(), fromBytes.event());
+        assertEquals(fromString.reason(), fromBytes.reason());
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreUnparseable() {
+        byte[] latin1 = "{\"event_type\":\"search\",\"user_id\":1,\"query\":\"caf\u00e9\",\"timestamp\":\"2024-07-27T10:00:00Z\"}"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertEquals(RejectReason.UNPARSEABLE, EventJson.parse(latin1).reason());
+        assertEquals(RejectReason.UNPARSEABLE, EventJson.parse(new byte[0]).reason());
+        assertEquals("café", EventJson.parse("{\"event_type\":\"search\",\"user_id\":1,\"query\":\"caf\u00e9\",\"timestamp\":\"2024-07-27T10:00:00Z\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).event().query());
+    }
+
     @Test
     void explanationNamesTheField() {
         EventJson.Parsed p = EventJson.parse("{\"event_type\":\"page_view\",\"user_id\":1,\"timestamp\":\"2024-07-27T10:00:00Z\"}");

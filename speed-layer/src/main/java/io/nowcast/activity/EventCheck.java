@@ -3,10 +3,6 @@ package io.nowcast.activity;
 import io.nowcast.events.Event;
 import io.nowcast.events.EventJson;
 import io.nowcast.events.RejectReason;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 
 /**
  * Decides whether a raw Kafka value is an acceptable event before it reaches Redis: the schema
@@ -24,14 +20,7 @@ public final class EventCheck {
     }
 
     public static Verdict check(byte[] value, long nowMs, long futureSkewMs) {
-        String json;
-        try {
-            json = value == null ? null : StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
-        } catch (CharacterCodingException e) {
-            return new Verdict(null, RejectReason.UNPARSEABLE, "not UTF-8");
-        }
-        EventJson.Parsed p = EventJson.parse(json);
+        EventJson.Parsed p = EventJson.parse(value);
         if (!p.ok()) {
             return new Verdict(null, p.reason(), p.detail());
         }
