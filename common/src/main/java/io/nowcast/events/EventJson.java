@@ -53,14 +53,7 @@ public final class EventJson {
     }
 
     public static Parsed parse(String json) {
-        if (json == null) {
-            return Parsed.reject(RejectReason.UNPARSEABLE, "empty record");
-        }
-        try {
-            return parse(MAPPER.readTree(json));
-        } catch (JsonProcessingException e) {
-            return Parsed.reject(RejectReason.UNPARSEABLE, "not valid JSON (" + e.getOriginalMessage() + ")");
-        }
+        return parse(json == null ? null : json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
