@@ -44,7 +44,7 @@ public final class TestServers {
         return "test:" + test + ":" + UUID.randomUUID().toString().substring(0, 8) + ":";
     }
 
-    static void require(String what, String host, int port, String hint) {
+    public static void require(String what, String host, int port, String hint) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), 3_000);
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package io.nowcast.activity;
 import io.nowcast.activity.ActivityScript.Kind;
 import io.nowcast.activity.ActivityScript.Record;
 import io.nowcast.events.Event;
+import io.nowcast.events.EventCheck;
 import io.nowcast.events.RejectReason;
 import io.nowcast.recommend.RecommendationStore;
 import io.nowcast.redis.RedisKeys;

@@ -70,7 +70,7 @@ public final class SpeedQueries {
 
     static StreamingQuery master(SparkSession spark, SpeedConfig c) throws TimeoutException {
         Dataset<Row> events = MasterDataset.validEvents(
-                KafkaEvents.read(spark, c.kafkaBootstrap(), Topics.USER_ACTIVITY, c.startingOffsets()), c.futureSkewMs());
+                KafkaEvents.read(spark, c.kafkaBootstrap(), Topics.USER_ACTIVITY, c.startingOffsets()).select(KafkaEvents.VALUE), c.futureSkewMs());
         return MasterDataset.deduplicated(events, c.latenessMs() + " milliseconds")
                 .writeStream().queryName(MASTER)
                 .format("parquet")

@@ -1,8 +1,5 @@
-package io.nowcast.activity;
+package io.nowcast.events;
 
-import io.nowcast.events.Event;
-import io.nowcast.events.EventJson;
-import io.nowcast.events.RejectReason;
 
 /**
  * Decides whether a raw Kafka value is an acceptable event before it reaches Redis: the schema

@@ -1,8 +1,7 @@
 package io.nowcast.master;
 
-import io.nowcast.activity.EventCheck;
+import io.nowcast.events.EventCheck;
 import io.nowcast.events.Event;
-import io.nowcast.events.KafkaEvents;
 import java.sql.Timestamp;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -17,8 +16,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The master dataset: every valid event, as Parquet partitioned by {@code event_date} (UTC). The batch
- * layer reads it. Events are checked by the same {@link EventCheck} as the Redis path; duplicates by
+ * The master dataset: every valid event, as Parquet partitioned by {@code event_date} (UTC). The speed
+ * layer appends to it; the batch layer reads it; a history import writes the same shape. Events are checked by the same {@link EventCheck} as the Redis path; duplicates by
  * {@code event_id} are dropped within the allowed lateness, and events later than that are left out,
  * as the speed layer dead-letters them.
  */
@@ -52,9 +51,12 @@ public final class MasterDataset {
 
     private MasterDataset() {}
 
-    /** Raw Kafka records → valid events in {@link #SCHEMA}; bad ones are dropped here (the Redis path counts them). */
-    public static Dataset<Row> validEvents(Dataset<Row> kafkaRecords, long futureSkewMs) {
-        return kafkaRecords.select(KafkaEvents.VALUE).mapPartitions(new Parse(futureSkewMs), Encoders.row(SCHEMA));
+    /**
+     * Raw event JSON (one binary or string column) → valid events in {@link #SCHEMA}. Bad ones are dropped
+     * here: the speed layer's Redis path dead-letters and counts them, and a history import reports them.
+     */
+    public static Dataset<Row> validEvents(Dataset<Row> rawValues, long futureSkewMs) {
+        return rawValues.mapPartitions(new Parse(futureSkewMs), Encoders.row(SCHEMA));
     }
 
     /** Drops repeated {@code event_id}s seen within {@code lateness}; events without an id pass as they are. */
@@ -76,7 +78,9 @@ public final class MasterDataset {
         public Iterator<Row> call(Iterator<Row> input) {
             List<Row> out = new ArrayList<>();
             while (input.hasNext()) {
-                EventCheck.Verdict v = EventCheck.check((byte[]) input.next().get(0), System.currentTimeMillis(), futureSkewMs);
+                Object raw = input.next().get(0);
+                byte[] value = raw instanceof String text ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8) : (byte[]) raw;
+                EventCheck.Verdict v = EventCheck.check(value, System.currentTimeMillis(), futureSkewMs);
                 if (v.ok()) {
                     out.add(row(v.event()));
                 }
@@ -85,7 +89,7 @@ public final class MasterDataset {
         }
     }
 
-    static Row row(Event e) {
+    public static Row row(Event e) {
         return RowFactory.create(e.type().code(), e.userId(), e.productId(), e.query(), Timestamp.from(e.timestamp()),
                 e.eventId(), e.orderId(), e.sessionId(), e.quantity(), e.price(), e.recId(),
                 java.sql.Date.valueOf(e.timestamp().atZone(ZoneOffset.UTC).toLocalDate()));
