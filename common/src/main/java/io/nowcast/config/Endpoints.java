@@ -11,7 +11,7 @@ public record Endpoints(
         String redisPrefix,
         String postgresUrl,
         String postgresUser,
-        String postgresPassword) {
+        String postgresPassword) implements java.io.Serializable {
 
     public static final String KAFKA_BOOTSTRAP = "NOWCAST_KAFKA_BOOTSTRAP";
     public static final String KAFKA_PORT = "NOWCAST_KAFKA_PORT";

@@ -161,4 +161,56 @@ public final class RedisKeys {
     public String categories() {
         return prefix + "categories";
     }
+
+    /** {@code products}: SET of every product id in the catalog (deleted ones leave). Writer: speed layer (catalog). Readers: batch layer. Permanent. */
+    public String products() {
+        return prefix + "products";
+    }
+
+    /**
+     * {@code batch:current}: STRING, the live batch version. Readers dereference it, then read that
+     * version's keys, so a publish is one atomic flip. Writer: batch layer. Readers: serving, dashboard. Permanent.
+     */
+    public String batchCurrent() {
+        return prefix + "batch:current";
+    }
+
+    /** {@code batch:versions}: ZSET version → publish time (ms), newest 50. Writer: batch layer. Readers: dashboard. Permanent. */
+    public String batchVersions() {
+        return prefix + "batch:versions";
+    }
+
+    /**
+     * {@code batch:pending}: SET of versions being written and not yet live. A run that dies leaves its
+     * version here; the next run deletes that version's keys. Writer: batch layer. Permanent.
+     */
+    public String batchPending() {
+        return prefix + "batch:pending";
+    }
+
+    /**
+     * {@code batch:meta:{version}}: HASH about a version (run_id, as_of, published_at, counts). Writer: batch
+     * layer. Readers: serving ({@code batch_version}), dashboard. Lifetime: its version's.
+     */
+    public String batchMeta(String version) {
+        return prefix + "batch:meta:" + version;
+    }
+
+    /**
+     * {@code copurchase:{version}}: HASH product_id → JSON array of its bought-together neighbours, best first
+     * ({@code product_id}, {@code llr}, {@code support}, {@code lift}). Writer: batch layer. Readers: serving,
+     * dashboard. Lifetime: live while current, then a grace period (default 1 h); unpublished ones 2 days at most.
+     */
+    public String copurchase(String version) {
+        return prefix + "copurchase:" + version;
+    }
+
+    /**
+     * {@code cf:{version}}: HASH user_id → JSON array of the user's collaborative-filtering list, best first
+     * ({@code product_id}, {@code score}, {@code because}, {@code support}). Writer: batch layer. Readers:
+     * serving merge, dashboard. Lifetime: as {@link #copurchase}.
+     */
+    public String cf(String version) {
+        return prefix + "cf:" + version;
+    }
 }

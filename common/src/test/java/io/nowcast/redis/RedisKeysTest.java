@@ -26,6 +26,17 @@ class RedisKeysTest {
     }
 
     @Test
+    void batchVersions() {
+        assertEquals("products", keys.products());
+        assertEquals("batch:current", keys.batchCurrent());
+        assertEquals("batch:versions", keys.batchVersions());
+        assertEquals("batch:pending", keys.batchPending());
+        assertEquals("batch:meta:20240727T020000Z-r3", keys.batchMeta("20240727T020000Z-r3"));
+        assertEquals("copurchase:20240727T020000Z-r3", keys.copurchase("20240727T020000Z-r3"));
+        assertEquals("cf:20240727T020000Z-r3", keys.cf("20240727T020000Z-r3"));
+    }
+
+    @Test
     void speedLayerBookkeeping() {
         assertEquals("trending:counts:2024-03-21T10:00:00", keys.trendingCounts(Instant.parse("2024-03-21T10:00:00Z")));
         assertEquals("trending:windows", keys.trendingWindows());

@@ -2,6 +2,7 @@ package io.nowcast.ingest;
 
 import io.nowcast.config.Endpoints;
 import io.nowcast.config.Env;
+import io.nowcast.simulator.HistoryCommand;
 import io.nowcast.simulator.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
  * line on stderr and a non-zero exit: 2 for bad usage or configuration, 1 for failures.
  */
 @Command(name = "nowcast-ingest", mixinStandardHelpOptions = true,
-        subcommands = {SimulateCommand.class, ProduceCommand.class, TailCommand.class, ProbeCommand.class},
+        subcommands = {SimulateCommand.class, HistoryCommand.class, ProduceCommand.class, TailCommand.class, ProbeCommand.class},
         description = "Gets data into Kafka: the shop simulator, file replay, topic tail and the freshness probe.")
 public final class IngestMain implements Runnable {
     @Override

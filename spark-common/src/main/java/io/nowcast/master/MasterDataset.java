@@ -51,6 +51,11 @@ public final class MasterDataset {
 
     private MasterDataset() {}
 
+    /** Where the master dataset lives by default: {@code master/events} under the data folder. */
+    public static java.nio.file.Path defaultLocation(String dataDir) {
+        return java.nio.file.Path.of(dataDir).resolve("master").resolve("events");
+    }
+
     /**
      * Raw event JSON (one binary or string column) → valid events in {@link #SCHEMA}. Bad ones are dropped
      * here: the speed layer's Redis path dead-letters and counts them, and a history import reports them.

@@ -82,6 +82,6 @@ public record SpeedConfig(
      * Null when NOWCAST_MASTER_DATASET=off (another job archives the events).
      */
     public Path masterDataset() {
-        return writeMasterDataset ? Path.of(dataDir).resolve("master").resolve("events") : null;
+        return writeMasterDataset ? io.nowcast.master.MasterDataset.defaultLocation(dataDir) : null;
     }
 }

@@ -8,6 +8,7 @@ local old = redis.call('HGET', key, 'category')
 if op == 'delete' then
   if old then redis.call('ZREM', P .. 'category:' .. old, pid) end
   redis.call('DEL', key)
+  redis.call('SREM', P .. 'products', pid)
   return 1
 end
 local category = ARGV[5]
@@ -20,4 +21,5 @@ if old and old ~= category then
 end
 redis.call('ZADD', P .. 'category:' .. category, 'NX', 0, pid)
 redis.call('SADD', P .. 'categories', category)
+redis.call('SADD', P .. 'products', pid)
 return 1

@@ -1,0 +1,260 @@
+package io.nowcast.batch;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.udf;
+
+import io.nowcast.cf.CfWriter;
+import io.nowcast.copurchase.Baskets;
+import io.nowcast.copurchase.CoPurchase;
+import io.nowcast.copurchase.NeighbourTable;
+import io.nowcast.copurchase.ProductIndex;
+import io.nowcast.copurchase.Scoring;
+import io.nowcast.db.Database;
+import io.nowcast.master.MasterDataset;
+import io.nowcast.publish.BatchPublisher;
+import io.nowcast.recommend.BatchJson;
+import io.nowcast.redis.RedisKeys;
+import io.nowcast.runs.BatchRun;
+import io.nowcast.runs.BatchRunLog;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * One batch run, start to finish: take the run lock, log the run, read the look-back's purchases,
+ * compute co-purchase neighbours and CF lists, write them as a new version, flip the pointer, log
+ * the outcome. Whatever fails, the previous version stays live and the run log says why.
+ */
+public final class BatchRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
+    private static final DateTimeFormatter VERSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    /** How a run ended: refused (another run holds the lock), failed or succeeded. */
+    public record Outcome(long runId, boolean refused, String version, String error, BatchRun.Stats stats) {
+        public boolean succeeded() {
+            return !refused && error == null;
+        }
+    }
+
+    private final SparkSession spark;
+    private final BatchConfig config;
+    private final BatchRunLog runLog;
+
+    public BatchRunner(SparkSession spark, BatchConfig config) {
+        this.spark = spark;
+        this.config = config;
+        this.runLog = new BatchRunLog(Database.of(config.endpoints()).migrate());
+    }
+
+    public BatchRunLog runLog() {
+        return runLog;
+    }
+
+    public Outcome run(String trigger) {
+        Optional<BatchRunLog.Lease> lease = runLog.tryLock();
+        if (lease.isEmpty()) {
+            String who = runLog.running().map(r -> "run " + r.runId() + " (" + r.trigger() + ", started " + r.startedAt() + ")")
+                    .orElse("a run that is just starting");
+            return new Outcome(-1, true, null, "another batch run is in progress: " + who + "; runs never overlap, try again when it ends", null);
+        }
+        try (BatchRunLog.Lease held = lease.get()) {
+            long runId = runLog.start(trigger, host(), config.asOf(), config.lookbackDays());
+            Progress progress = new Progress();
+            try (RedisClient redis = RedisClient.create(config.endpoints().redisHost(), config.endpoints().redisPort())) {
+                String version = compute(runId, redis, progress);
+                BatchRun.Stats stats = progress.stats();
+                runLog.succeed(runId, stats, version, progress.warnings());
+                LOG.info("batch run {} published version {}: {}", runId, version, stats);
+                return new Outcome(runId, false, version, null, stats);
+            } catch (RuntimeException e) {
+                String error = describe(e);
+                LOG.error("batch run {} failed: {}", runId, error, e);
+                runLog.fail(runId, progress.stats(), progress.warnings(), error);
+                return new Outcome(runId, false, null, error, progress.stats());
+            }
+        }
+    }
+
+    private String compute(long runId, RedisClient redis, Progress progress) {
+        RedisKeys keys = new RedisKeys(config.endpoints().redisPrefix());
+        BatchPublisher publisher = new BatchPublisher(redis, keys);
+        for (String v : publisher.removeAbandoned()) {
+            progress.warn("removed the keys of version " + v + ", left unpublished by a run that died");
+        }
+        BatchInput input = BatchInput.locate(spark, config.masterDataset(), config.asOf(), config.lookbackDays());
+        runLog.asOf(runId, input.to());
+        progress.warn(input.missingDaysWarning());
+
+        ProductIndex index = new ProductIndex(redis.smembers(keys.products()));
+        if (index.size() == 0) {
+            throw new BatchFailure("the catalog in Redis is empty (" + keys.products() + "): load the catalog first, "
+                    + "since purchases are checked against it");
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<ProductIndex> dictionary = jsc.broadcast(index);
+        UserDefinedFunction toItem = udf((String id) -> dictionary.value().indexOf(id), DataTypes.IntegerType);
+
+        Dataset<Row> withItems = input.purchases(spark).withColumn(Baskets.ITEM, toItem.apply(col(MasterDataset.PRODUCT_ID)));
+        Dataset<Row> lines = Baskets.lines(withItems).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        try {
+            return computeFrom(runId, lines, withItems, index, input, publisher, jsc, progress);
+        } finally {
+            lines.unpersist();
+        }
+    }
+
+    private String computeFrom(long runId, Dataset<Row> lines, Dataset<Row> withItems, ProductIndex index, BatchInput input,
+                               BatchPublisher publisher, JavaSparkContext jsc, Progress progress) {
+        long purchases = lines.count();
+        progress.purchases = purchases;
+        if (purchases == 0) {
+            throw new BatchFailure("no purchases from " + input.from() + " to " + input.to() + " in " + input.location());
+        }
+        Dataset<Row> unknown = lines.where(col(Baskets.ITEM).lt(0));
+        progress.unknownPurchases = unknown.count();
+        if (progress.unknownPurchases > 0) {
+            List<String> sample = withItems.where(col(Baskets.ITEM).lt(0)).select(MasterDataset.PRODUCT_ID).distinct().limit(5)
+                    .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+            progress.warn(progress.unknownPurchases + " purchases of products not in the catalog were left out (e.g. " + sample + ")");
+        }
+        if (progress.unknownPurchases == purchases) {
+            throw new BatchFailure("none of the " + purchases + " purchases from " + input.from() + " to " + input.to()
+                    + " is of a product in the catalog");
+        }
+        Dataset<Row> known = lines.where(col(Baskets.ITEM).geq(0));
+        Dataset<Row> all = Baskets.of(known).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        try {
+            long basketCount = all.count();
+            long bulk = all.where(size(col(Baskets.ITEMS)).gt(config.maxBasketItems())).count();
+            if (bulk > 0) {
+                progress.warn(bulk + " baskets with more than " + config.maxBasketItems() + " products were left out as bulk orders");
+            }
+            Dataset<Row> baskets = Baskets.ordinary(all, config.maxBasketItems());
+            progress.baskets = basketCount - bulk;
+            long[] itemBaskets = CoPurchase.itemBaskets(baskets, index.size());
+            long products = 0;
+            for (long c : itemBaskets) {
+                products += c > 0 ? 1 : 0;
+            }
+            progress.products = products;
+            List<Row> top = CoPurchase.topNeighbours(CoPurchase.pairSupport(baskets, config.minSupport()),
+                    itemBaskets, progress.baskets, Scoring.LLR, config.topK()).collectAsList();
+            NeighbourTable table = NeighbourTable.of(index, top);
+            progress.pairs = table.pairs() / 2;
+            if (table.pairs() == 0) {
+                throw new BatchFailure("no two products share " + config.minSupport() + " or more of the " + progress.baskets
+                        + " baskets from " + input.from() + " to " + input.to() + "; nothing to publish");
+            }
+            return publish(runId, known, table, input, publisher, jsc, progress);
+        } finally {
+            all.unpersist();
+        }
+    }
+
+    private String publish(long runId, Dataset<Row> known, NeighbourTable table, BatchInput input, BatchPublisher publisher,
+                           JavaSparkContext jsc, Progress progress) {
+        String old = publisher.current();
+        String version = VERSION_TIME.format(Instant.now()) + "-r" + runId;
+        Map<String, String> meta = new HashMap<>();
+        meta.put("run_id", Long.toString(runId));
+        meta.put("as_of", input.to().toString());
+        meta.put("lookback_days", Integer.toString(config.lookbackDays()));
+        meta.put("baskets", Long.toString(progress.baskets));
+        meta.put("pairs", Long.toString(progress.pairs));
+        publisher.begin(version, meta);
+
+        Map<String, String> views = new HashMap<>();
+        for (int i = 0; i < table.index().size(); i++) {
+            if (table.neighboursOf(i).length > 0) {
+                views.put(table.index().id(i), BatchJson.neighbours(table.of(i)));
+            }
+        }
+        publisher.writeCopurchase(version, views, () -> CrashPoint.maybe(config, BatchConfig.CRASH_MID_COPURCHASE));
+
+        LongAccumulator users = spark.sparkContext().longAccumulator("cf users");
+        known.groupBy(MasterDataset.USER_ID).agg(collect_set(col(Baskets.ITEM)).as(Baskets.ITEMS))
+                .foreachPartition(new CfWriter(config, version, jsc.broadcast(table), users));
+        progress.users = users.value();
+        publisher.meta(version, "users", Long.toString(progress.users));
+
+        CrashPoint.maybe(config, BatchConfig.CRASH_BEFORE_FLIP);
+        publisher.flip(version, old, config.graceSeconds());
+        CrashPoint.maybe(config, BatchConfig.CRASH_AFTER_FLIP);
+        return version;
+    }
+
+    static String describe(Throwable e) {
+        if (e instanceof BatchFailure) {
+            return e.getMessage();
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String top = firstLine(e.getMessage());
+        String bottom = firstLine(root.getMessage());
+        return root == e || bottom.isEmpty() || top.contains(bottom) ? top : top + " (caused by " + root.getClass().getSimpleName() + ": " + bottom + ")";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** What the run has counted so far; partial counts go into the run log when it fails. */
+    private static final class Progress {
+        Long purchases;
+        Long unknownPurchases;
+        Long baskets;
+        Long products;
+        Long pairs;
+        Long users;
+        final List<String> warnings = new ArrayList<>();
+
+        void warn(String w) {
+            if (w != null) {
+                warnings.add(w);
+                LOG.warn(w);
+            }
+        }
+
+        String warnings() {
+            return warnings.isEmpty() ? null : String.join("\n", warnings);
+        }
+
+        BatchRun.Stats stats() {
+            return new BatchRun.Stats(purchases, unknownPurchases, baskets, products, pairs, users);
+        }
+    }
+}

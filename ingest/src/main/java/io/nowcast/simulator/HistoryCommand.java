@@ -1,0 +1,84 @@
+package io.nowcast.simulator;
+
+import io.nowcast.events.Event;
+import io.nowcast.events.EventJson;
+import io.nowcast.catalog.ProductJson;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./nowcast history}: writes a simulated shop's purchase history as JSON lines, for import into the master dataset. */
+@Command(name = "history", mixinStandardHelpOptions = true,
+        description = {"Writes a seeded shop's purchase history (purchase events only, in baskets) as JSON lines.",
+                "Import it with ./nowcast batch import; the planted pairs (--truth) are what the batch layer should find."})
+public final class HistoryCommand implements Callable<Integer> {
+    @Option(names = "--purchases", required = true, description = "Purchase events to write (whole orders, so slightly more).")
+    long purchases;
+
+    @Option(names = "--file", required = true, description = "Where the events go, as JSON lines.")
+    Path file;
+
+    @Option(names = "--end", defaultValue = "2024-07-28T00:00:00Z", description = "End of the history, ISO-8601 (default ${DEFAULT-VALUE}).")
+    Instant end;
+
+    @Option(names = "--days", defaultValue = "90", description = "Days of history before --end (default ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--without-order-id", defaultValue = "0.1", description = "Share of orders without an order_id (default ${DEFAULT-VALUE}).")
+    double withoutOrderId;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the shop (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--products", defaultValue = "1000", description = "Catalog size (default ${DEFAULT-VALUE}).")
+    int products;
+
+    @Option(names = "--users", defaultValue = "10000", description = "Number of users (default ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--catalog-file", description = "Also write the shop's catalog here, as JSON lines.")
+    Path catalogFile;
+
+    @Option(names = "--truth", description = "Write the planted co-purchase pairs here, as JSON lines {\"a\":..,\"b\":..}.")
+    Path truthFile;
+
+    @Override
+    public Integer call() throws IOException {
+        if (days < 1 || purchases < 1) {
+            throw new IllegalArgumentException("--days and --purchases must be positive");
+        }
+        Shop shop = Shop.generate(ShopSpec.of(seed, products, users));
+        if (catalogFile != null) {
+            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(catalogFile))) {
+                shop.products().forEach(p -> w.println(ProductJson.write(p)));
+            }
+        }
+        if (truthFile != null) {
+            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(truthFile))) {
+                shop.plantedPairs().forEach(p -> w.println("{\"a\":\"" + p[0] + "\",\"b\":\"" + p[1] + "\"}"));
+            }
+        }
+        PurchaseHistory history = new PurchaseHistory(shop, end.minus(Duration.ofDays(days)), end, withoutOrderId);
+        long written = 0;
+        long orders = 0;
+        try (BufferedWriter w = Files.newBufferedWriter(file)) {
+            while (written < purchases) {
+                for (Event e : history.nextOrder()) {
+                    w.write(EventJson.write(e));
+                    w.write('\n');
+                    written++;
+                }
+                orders++;
+            }
+        }
+        System.out.println("history: purchases=" + written + " orders=" + orders + " file=" + file);
+        return 0;
+    }
+}
