@@ -1,5 +1,7 @@
 package io.nowcast.speed;
 
+import io.nowcast.testing.JobProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +47,7 @@ class SpeedLayerCrashIT {
             shop.products().forEach(p -> crashed.send(Topics.PRODUCT_CATALOG, p.productId(), ProductJson.write(p)));
             List<ShopSimulator.Record> events = events(shop);
             // The catalog is in Redis before traffic starts, as in a shop; otherwise the first views race it.
-            assertEquals(0, JobProcess.start(crashed.env(SpeedConfig.AVAILABLE_NOW), log).waitFor(300), "catalog load; log " + log);
+            assertEquals(0, JobProcess.start(SpeedLayerJob.class, crashed.env(SpeedConfig.AVAILABLE_NOW), log).waitFor(300), "catalog load; log " + log);
 
             Thread producer = new Thread(() -> {
                 long start = System.nanoTime();
@@ -71,12 +73,12 @@ class SpeedLayerCrashIT {
             producer.join();
 
             Map<String, String> finalRun = new HashMap<>(crashed.env(SpeedConfig.AVAILABLE_NOW));
-            assertEquals(0, JobProcess.start(finalRun, log).waitFor(300), "catch-up run; log " + log);
+            assertEquals(0, JobProcess.start(SpeedLayerJob.class, finalRun, log).waitFor(300), "catch-up run; log " + log);
 
             SpeedFixture reference = new SpeedFixture("reference", referenceData);
             Map<String, String> refEnv = reference.env(SpeedConfig.AVAILABLE_NOW);
             refEnv.put("NOWCAST_SPEED_STARTING_OFFSETS", crashed.startingOffsets);
-            assertEquals(0, JobProcess.start(refEnv, log).waitFor(300), "reference run; log " + log);
+            assertEquals(0, JobProcess.start(SpeedLayerJob.class, refEnv, log).waitFor(300), "reference run; log " + log);
             reference.close();
 
             Map<String, String> got = RedisState.dump(redis, crashed.prefix);
@@ -120,7 +122,7 @@ class SpeedLayerCrashIT {
     }
 
     private static String runAndKill(Map<String, String> env, Path log, int seconds) throws InterruptedException {
-        JobProcess job = JobProcess.start(env, log);
+        JobProcess job = JobProcess.start(SpeedLayerJob.class, env, log);
         Thread.sleep(seconds * 1000L);
         boolean wasAlive = job.alive();
         job.kill();
@@ -130,7 +132,7 @@ class SpeedLayerCrashIT {
     private static String runUntilCrashHook(Map<String, String> env, Path log, int applies) throws InterruptedException {
         Map<String, String> e = new HashMap<>(env);
         e.put("NOWCAST_CRASH_AFTER_APPLY", String.valueOf(applies));
-        JobProcess job = JobProcess.start(e, log);
+        JobProcess job = JobProcess.start(SpeedLayerJob.class, e, log);
         int rc = job.waitFor(90);
         job.kill();
         assertEquals(137, rc, "the job halts right after its Redis apply number " + applies + "; log " + log);

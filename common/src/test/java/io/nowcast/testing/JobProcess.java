@@ -1,4 +1,4 @@
-package io.nowcast.speed;
+package io.nowcast.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,17 +10,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The speed-layer job as a process of its own, as ./nowcast runs it, so a test can kill -9 it. */
-final class JobProcess {
+/**
+ * A Spark job as a process of its own, as ./nowcast runs it, so a test can kill -9 it. The classpath is
+ * the module's own (target/classes, classpath.txt, provided-classpath.txt), so run it from failsafe.
+ */
+public final class JobProcess {
     private final Process process;
-    final Path log;
+    public final Path log;
 
     private JobProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
     }
 
-    static JobProcess start(Map<String, String> env, Path log) {
+    public static JobProcess start(Class<?> mainClass, Map<String, String> env, Path log, String... args) {
         Path target = Path.of("target");
         try {
             String cp = String.join(":", target.resolve("classes").toAbsolutePath().toString(),
@@ -33,28 +36,29 @@ final class JobProcess {
                 throw new AssertionError("run through failsafe: it passes Spark's JVM options as nowcast.spark.jvm.opens");
             }
             cmd.addAll(Arrays.asList(opens.trim().split("\\s+")));
-            cmd.addAll(List.of("-Xmx1g", "-cp", cp, SpeedLayerJob.class.getName()));
+            cmd.addAll(List.of("-Xmx1g", "-cp", cp, mainClass.getName()));
+            cmd.addAll(Arrays.asList(args));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);
             pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
             return new JobProcess(pb.start(), log);
         } catch (IOException e) {
-            throw new UncheckedIOException("starting the speed-layer job", e);
+            throw new UncheckedIOException("starting " + mainClass.getSimpleName(), e);
         }
     }
 
     /** kill -9. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Waits for the process to end by itself; returns its exit code, or -1 if it had not ended in time. */
-    int waitFor(long seconds) throws InterruptedException {
+    public int waitFor(long seconds) throws InterruptedException {
         return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : -1;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process.isAlive();
     }
 }
