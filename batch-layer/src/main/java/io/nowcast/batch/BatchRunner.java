@@ -86,7 +86,8 @@ public final class BatchRunner {
                 runLog.succeed(runId, stats, version, progress.warnings());
                 LOG.info("batch run {} published version {}: {}", runId, version, stats);
                 return new Outcome(runId, false, version, null, stats);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // Spark's SparkException is checked in Java's eyes yet thrown from everywhere.
                 String error = describe(e);
                 LOG.error("batch run {} failed: {}", runId, error, e);
                 runLog.fail(runId, progress.stats(), progress.warnings(), error);
