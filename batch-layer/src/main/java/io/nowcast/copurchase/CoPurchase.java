@@ -68,7 +68,8 @@ public final class CoPurchase {
 
     /**
      * Pair support → each item's top {@code k} neighbours: (item, neighbour, support, llr, lift, score, rank),
-     * ranked by {@code scoring} descending, then by neighbour index (= product id) ascending.
+     * ranked by {@code scoring} descending, then by neighbour index (= product id) ascending. Under LLR only
+     * pairs with lift above 1 are neighbours.
      */
     public static Dataset<Row> topNeighbours(Dataset<Row> pairSupport, long[] itemBaskets, long baskets, Scoring scoring, int k) {
         Dataset<Row> split = pairSupport.select(
@@ -87,6 +88,10 @@ public final class CoPurchase {
                 llr.apply(col(Baskets.ITEM), col(NEIGHBOUR), col(SUPPORT)).as(LLR),
                 lift.apply(col(Baskets.ITEM), col(NEIGHBOUR), col(SUPPORT)).as(LIFT),
                 score.apply(col(Baskets.ITEM), col(NEIGHBOUR), col(SUPPORT)).as(SCORE));
+        if (scoring == Scoring.LLR) {
+            // G² is as large for pairs bought together less often than chance as for more often; only the latter are "bought together".
+            scored = scored.where(col(LIFT).gt(1.0));
+        }
         return scored.withColumn(RANK, row_number().over(
                         Window.partitionBy(Baskets.ITEM).orderBy(col(SCORE).desc(), col(NEIGHBOUR).asc())))
                 .where(col(RANK).leq(k));
