@@ -1,9 +1,7 @@
 package io.nowcast.batch;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.sum;
 
 import io.nowcast.cf.CfWriter;
 import io.nowcast.copurchase.Baskets;
@@ -28,13 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +56,9 @@ public final class BatchRunner {
 
     public BatchRunner(SparkSession spark, BatchConfig config) {
         this.spark = spark;
+        // A look-back is about 90 date folders: listing them on the driver takes milliseconds, while Spark's
+        // default (a distributed listing job above 32 folders) took seconds here.
+        spark.conf().set("spark.sql.sources.parallelPartitionDiscovery.threshold", "10000");
         this.config = config;
         this.runLog = new BatchRunLog(Database.of(config.endpoints()).migrate());
     }
@@ -102,7 +99,9 @@ public final class BatchRunner {
         for (String v : publisher.removeAbandoned()) {
             progress.warn("removed the keys of version " + v + ", left unpublished by a run that died");
         }
+        step("start and clean-up");
         BatchInput input = BatchInput.locate(spark, config.masterDataset(), config.asOf(), config.lookbackDays());
+        step("list the master dataset");
         runLog.asOf(runId, input.to());
         progress.warn(input.missingDaysWarning());
 
@@ -112,67 +111,54 @@ public final class BatchRunner {
                     + "since purchases are checked against it");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Broadcast<ProductIndex> dictionary = jsc.broadcast(index);
-        UserDefinedFunction toItem = udf((String id) -> dictionary.value().indexOf(id), DataTypes.IntegerType);
-
-        Dataset<Row> withItems = input.purchases(spark).withColumn(Baskets.ITEM, toItem.apply(col(MasterDataset.PRODUCT_ID)));
-        Dataset<Row> lines = Baskets.lines(withItems).persist(StorageLevel.MEMORY_AND_DISK_SER());
-        try {
-            return computeFrom(runId, lines, withItems, index, input, publisher, jsc, progress);
-        } finally {
-            lines.unpersist();
-        }
+        Dataset<Row> withItems = Baskets.withItems(input.purchases(spark), index.asDataset(spark));
+        Dataset<Row> lines = Baskets.lines(withItems);
+        return computeFrom(runId, lines, withItems, index, input, publisher, jsc, progress);
     }
 
     private String computeFrom(long runId, Dataset<Row> lines, Dataset<Row> withItems, ProductIndex index, BatchInput input,
                                BatchPublisher publisher, JavaSparkContext jsc, Progress progress) {
-        long purchases = lines.count();
-        progress.purchases = purchases;
-        if (purchases == 0) {
-            throw new BatchFailure("no purchases from " + input.from() + " to " + input.to() + " in " + input.location());
-        }
-        Dataset<Row> unknown = lines.where(col(Baskets.ITEM).lt(0));
-        progress.unknownPurchases = unknown.count();
-        if (progress.unknownPurchases > 0) {
-            List<String> sample = withItems.where(col(Baskets.ITEM).lt(0)).select(MasterDataset.PRODUCT_ID).distinct().limit(5)
-                    .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-            progress.warn(progress.unknownPurchases + " purchases of products not in the catalog were left out (e.g. " + sample + ")");
-        }
-        if (progress.unknownPurchases == purchases) {
-            throw new BatchFailure("none of the " + purchases + " purchases from " + input.from() + " to " + input.to()
-                    + " is of a product in the catalog");
-        }
-        Dataset<Row> known = lines.where(col(Baskets.ITEM).geq(0));
-        Dataset<Row> all = Baskets.of(known).persist(StorageLevel.MEMORY_AND_DISK_SER());
+        step("catalog");
+        Dataset<Row> byUser = Baskets.byUser(lines, config.maxBasketItems()).cache();
         try {
-            long basketCount = all.count();
-            long bulk = all.where(size(col(Baskets.ITEMS)).gt(config.maxBasketItems())).count();
-            if (bulk > 0) {
-                progress.warn(bulk + " baskets with more than " + config.maxBasketItems() + " products were left out as bulk orders");
+            Row counts = byUser.agg(sum(col(Baskets.PURCHASES)), sum(col(Baskets.UNKNOWN))).first();
+            long purchases = counts.isNullAt(0) ? 0 : counts.getLong(0);
+            progress.purchases = purchases;
+            step("read purchases and form baskets");
+            if (purchases == 0) {
+                throw new BatchFailure("no purchases from " + input.from() + " to " + input.to() + " in " + input.location());
             }
-            Dataset<Row> baskets = Baskets.ordinary(all, config.maxBasketItems());
-            progress.baskets = basketCount - bulk;
-            long[] itemBaskets = CoPurchase.itemBaskets(baskets, index.size());
-            long products = 0;
-            for (long c : itemBaskets) {
-                products += c > 0 ? 1 : 0;
+            progress.unknownPurchases = counts.getLong(1);
+            if (progress.unknownPurchases > 0) {
+                List<String> sample = withItems.where(col(Baskets.ITEM).lt(0)).select(MasterDataset.PRODUCT_ID).distinct().limit(5)
+                        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+                progress.warn(progress.unknownPurchases + " purchases of products not in the catalog were left out (e.g. " + sample + ")");
             }
-            progress.products = products;
-            List<Row> top = CoPurchase.topNeighbours(CoPurchase.pairSupport(baskets, config.minSupport()),
-                    itemBaskets, progress.baskets, Scoring.LLR, config.topK()).collectAsList();
-            NeighbourTable table = NeighbourTable.of(index, top);
-            progress.pairs = table.pairs() / 2;
+            if (progress.unknownPurchases == purchases) {
+                throw new BatchFailure("none of the " + purchases + " purchases from " + input.from() + " to " + input.to()
+                        + " is of a product in the catalog");
+            }
+            CoPurchase.Counts c = CoPurchase.count(byUser, index.size(), config.minSupport());
+            step("pair counts");
+            if (c.bulk() > 0) {
+                progress.warn(c.bulk() + " baskets with more than " + config.maxBasketItems() + " products were left out as bulk orders");
+            }
+            progress.baskets = c.baskets();
+            progress.products = c.products();
+            NeighbourTable table = CoPurchase.top(index, c, Scoring.LLR, config.topK());
+            progress.pairs = table.scoredPairs();
+            step("scores and top K");
             if (table.pairs() == 0) {
                 throw new BatchFailure("no two products share " + config.minSupport() + " or more of the " + progress.baskets
-                        + " baskets from " + input.from() + " to " + input.to() + "; nothing to publish");
+                        + " baskets from " + input.from() + " to " + input.to() + " more often than chance; nothing to publish");
             }
-            return publish(runId, known, table, input, publisher, jsc, progress);
+            return publish(runId, byUser, table, input, publisher, jsc, progress);
         } finally {
-            all.unpersist();
+            byUser.unpersist();
         }
     }
 
-    private String publish(long runId, Dataset<Row> known, NeighbourTable table, BatchInput input, BatchPublisher publisher,
+    private String publish(long runId, Dataset<Row> byUser, NeighbourTable table, BatchInput input, BatchPublisher publisher,
                            JavaSparkContext jsc, Progress progress) {
         String old = publisher.current();
         String version = VERSION_TIME.format(Instant.now()) + "-r" + runId;
@@ -191,11 +177,12 @@ public final class BatchRunner {
             }
         }
         publisher.writeCopurchase(version, views, () -> CrashPoint.maybe(config, BatchConfig.CRASH_MID_COPURCHASE));
+        step("write co-purchase");
 
         LongAccumulator users = spark.sparkContext().longAccumulator("cf users");
-        known.groupBy(MasterDataset.USER_ID).agg(collect_set(col(Baskets.ITEM)).as(Baskets.ITEMS))
-                .foreachPartition(new CfWriter(config, version, jsc.broadcast(table), users));
+        byUser.foreachPartition(new CfWriter(config, version, jsc.broadcast(table), users));
         progress.users = users.value();
+        step("CF lists");
         publisher.meta(version, "users", Long.toString(progress.users));
 
         CrashPoint.maybe(config, BatchConfig.CRASH_BEFORE_FLIP);
@@ -231,6 +218,14 @@ public final class BatchRunner {
         } catch (java.io.IOException e) {
             return "unknown";
         }
+    }
+
+    private long mark = System.nanoTime();
+
+    private void step(String what) {
+        long now = System.nanoTime();
+        LOG.info("batch step: {} took {} ms", what, (now - mark) / 1_000_000);
+        mark = now;
     }
 
     /** What the run has counted so far; partial counts go into the run log when it fails. */

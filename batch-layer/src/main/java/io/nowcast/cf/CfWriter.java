@@ -21,8 +21,8 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * Computes each user's CF list on the executors and writes it into the version being published
- * ({@code cf:{version}}), in pipelined chunks. Input rows: (user_id, items), items being what the user
- * bought in the look-back as product indexes.
+ * ({@code cf:{version}}), in pipelined chunks.
+ * Input rows: {@link io.nowcast.copurchase.Baskets#BY_USER}.
  */
 public final class CfWriter implements ForeachPartitionFunction<Row> {
     private final BatchConfig config;
@@ -42,14 +42,14 @@ public final class CfWriter implements ForeachPartitionFunction<Row> {
         NeighbourTable t = table.value();
         String key = new RedisKeys(config.endpoints().redisPrefix()).cf(version);
         boolean crashHere = TaskContext.getPartitionId() == 0;
+        UserLists.Scratch scratch = new UserLists.Scratch(t.index().size());
         try (RedisClient redis = RedisClient.create(config.endpoints().redisHost(), config.endpoints().redisPort());
              AbstractPipeline p = redis.pipelined()) {
             Map<String, String> chunk = new HashMap<>();
             while (rows.hasNext()) {
                 Row r = rows.next();
-                List<Integer> items = r.getList(1);
-                int[] bought = items.stream().mapToInt(Integer::intValue).toArray();
-                List<CfItem> list = UserLists.of(bought, t, config.cfSize());
+                int[] bought = java.util.Arrays.stream(io.nowcast.copurchase.Baskets.of(r)).flatMapToInt(java.util.Arrays::stream).distinct().toArray();
+                List<CfItem> list = UserLists.of(bought, t, config.cfSize(), scratch);
                 if (list.isEmpty()) {
                     continue;
                 }

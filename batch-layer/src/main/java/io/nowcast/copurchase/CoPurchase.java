@@ -1,34 +1,24 @@
 package io.nowcast.copurchase;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.shiftrightunsigned;
-import static org.apache.spark.sql.functions.udf;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Item-item co-purchase ("bought together"): how many baskets hold each pair, scored by log-likelihood
  * ratio against how often each product is bought at all, with support and lift kept for display.
- * Pure transformations over {@link Baskets}; the job and the tests call the same code.
+ * Counting runs in Spark over {@link Baskets#byUser}; ranking the counted pairs is plain Java.
  */
 public final class CoPurchase {
-    public static final String PAIR = "pair";
-    public static final String SUPPORT = "support";
-    public static final String NEIGHBOUR = "neighbour";
-    public static final String SCORE = "score";
-    public static final String LLR = "llr";
-    public static final String LIFT = "lift";
-    public static final String RANK = "rank";
+    /** Codes in the counting stream besides pairs (a &lt; b): an item is (a, a); these mark a basket and a bulk basket. */
+    static final long BASKET = -1L;
+    static final long BULK = -2L;
 
     private CoPurchase() {}
 
@@ -37,63 +27,84 @@ public final class CoPurchase {
         return a < b ? ((long) a << 32) | b : ((long) b << 32) | a;
     }
 
-    /** Baskets → (pair, support): every pair of items sharing at least {@code minSupport} baskets. */
-    public static Dataset<Row> pairSupport(Dataset<Row> baskets, int minSupport) {
-        FlatMapFunction<Row, Long> pairs = r -> {
-            List<Integer> items = r.getList(0);
-            int n = items.size();
-            long[] out = new long[n * (n - 1) / 2];
-            int k = 0;
-            for (int i = 0; i < n; i++) {
-                for (int j = i + 1; j < n; j++) {
-                    out[k++] = pair(items.get(i), items.get(j));
-                }
-            }
-            return java.util.Arrays.stream(out).boxed().iterator();
-        };
-        return baskets.select(Baskets.ITEMS).flatMap(pairs, Encoders.LONG())
-                .groupBy("value").count()
-                .where(col("count").geq(minSupport))
-                .toDF(PAIR, SUPPORT);
+    /** What counting found: baskets, bulk baskets left out, baskets per item, and pairs with their support. */
+    public record Counts(long baskets, long bulk, long[] itemBaskets, long[] pairs, long[] support) {
+        public long products() {
+            return Arrays.stream(itemBaskets).filter(c -> c > 0).count();
+        }
     }
 
-    /** How many baskets hold each item, indexed by item. */
-    public static long[] itemBaskets(Dataset<Row> baskets, int products) {
-        long[] counts = new long[products];
-        for (Row r : baskets.select(explode(col(Baskets.ITEMS)).as(Baskets.ITEM)).groupBy(Baskets.ITEM).count().collectAsList()) {
-            counts[r.getInt(0)] = r.getLong(1);
+    /** Counts baskets, items and pairs in one pass; keeps the pairs in at least {@code minSupport} baskets. */
+    public static Counts count(Dataset<Row> byUser, int products, int minSupport) {
+        FlatMapFunction<Row, Long> codes = r -> {
+            List<Long> out = new ArrayList<>();
+            for (int[] items : Baskets.of(r)) {
+                out.add(BASKET);
+                int n = items.length;
+                for (int i = 0; i < n; i++) {
+                    int a = items[i];
+                    out.add(((long) a << 32) | a);
+                    for (int j = i + 1; j < n; j++) {
+                        out.add(pair(a, items[j]));
+                    }
+                }
+            }
+            for (int b = r.getInt(2); b > 0; b--) {
+                out.add(BULK);
+            }
+            return out.iterator();
+        };
+        List<Row> rows = byUser.flatMap(codes, Encoders.LONG()).groupBy("value").count()
+                .where(col("count").geq(minSupport).or(col("value").lt(0))
+                        .or(col("value").bitwiseAND(0xFFFFFFFFL).equalTo(org.apache.spark.sql.functions.shiftrightunsigned(col("value"), 32))))
+                .collectAsList();
+        long baskets = 0;
+        long bulk = 0;
+        long[] items = new long[products];
+        long[] pairs = new long[rows.size()];
+        long[] support = new long[rows.size()];
+        int n = 0;
+        for (Row r : rows) {
+            long code = r.getLong(0);
+            long c = r.getLong(1);
+            int a = (int) (code >>> 32);
+            int b = (int) (code & 0xFFFFFFFFL);
+            if (code == BASKET) {
+                baskets = c;
+            } else if (code == BULK) {
+                bulk = c;
+            } else if (a == b) {
+                items[a] = c;
+            } else {
+                pairs[n] = code;
+                support[n++] = c;
+            }
         }
-        return counts;
+        return new Counts(baskets, bulk, items, Arrays.copyOf(pairs, n), Arrays.copyOf(support, n));
     }
 
     /**
-     * Pair support → each item's top {@code k} neighbours: (item, neighbour, support, llr, lift, score, rank),
-     * ranked by {@code scoring} descending, then by neighbour index (= product id) ascending. Under LLR only
-     * pairs with lift above 1 are neighbours.
+     * Each item's top {@code k} neighbours, ranked by {@code scoring} descending, then by neighbour index
+     * (= product id) ascending. Under LLR only pairs bought together more often than chance (lift above 1)
+     * are neighbours: G² is as large for pairs bought together less often.
      */
-    public static Dataset<Row> topNeighbours(Dataset<Row> pairSupport, long[] itemBaskets, long baskets, Scoring scoring, int k) {
-        Dataset<Row> split = pairSupport.select(
-                shiftrightunsigned(col(PAIR), 32).cast("int").as("a"),
-                col(PAIR).bitwiseAND(lit(0xFFFFFFFFL)).cast("int").as("b"),
-                col(SUPPORT));
-        Dataset<Row> directed = split.select(col("a").as(Baskets.ITEM), col("b").as(NEIGHBOUR), col(SUPPORT))
-                .union(split.select(col("b").as(Baskets.ITEM), col("a").as(NEIGHBOUR), col(SUPPORT)));
-        UserDefinedFunction llr = udf((Integer a, Integer b, Long both) ->
-                Scoring.LLR.score(both, itemBaskets[a], itemBaskets[b], baskets), DataTypes.DoubleType);
-        UserDefinedFunction score = udf((Integer a, Integer b, Long both) ->
-                scoring.score(both, itemBaskets[a], itemBaskets[b], baskets), DataTypes.DoubleType);
-        UserDefinedFunction lift = udf((Integer a, Integer b, Long both) ->
-                (double) both * baskets / ((double) itemBaskets[a] * itemBaskets[b]), DataTypes.DoubleType);
-        Dataset<Row> scored = directed.select(col(Baskets.ITEM), col(NEIGHBOUR), col(SUPPORT),
-                llr.apply(col(Baskets.ITEM), col(NEIGHBOUR), col(SUPPORT)).as(LLR),
-                lift.apply(col(Baskets.ITEM), col(NEIGHBOUR), col(SUPPORT)).as(LIFT),
-                score.apply(col(Baskets.ITEM), col(NEIGHBOUR), col(SUPPORT)).as(SCORE));
-        if (scoring == Scoring.LLR) {
-            // G² is as large for pairs bought together less often than chance as for more often; only the latter are "bought together".
-            scored = scored.where(col(LIFT).gt(1.0));
+    public static NeighbourTable top(ProductIndex index, Counts c, Scoring scoring, int k) {
+        NeighbourTable.Builder b = new NeighbourTable.Builder(index);
+        for (int i = 0; i < c.pairs().length; i++) {
+            int x = (int) (c.pairs()[i] >>> 32);
+            int y = (int) (c.pairs()[i] & 0xFFFFFFFFL);
+            long both = c.support()[i];
+            long nx = c.itemBaskets()[x];
+            long ny = c.itemBaskets()[y];
+            double lift = (double) both * c.baskets() / ((double) nx * ny);
+            if (scoring == Scoring.LLR && lift <= 1.0) {
+                continue;
+            }
+            double llr = Scoring.LLR.score(both, nx, ny, c.baskets());
+            double score = scoring == Scoring.LLR ? llr : scoring.score(both, nx, ny, c.baskets());
+            b.add(x, y, both, llr, lift, score);
+            b.add(y, x, both, llr, lift, score);
         }
-        return scored.withColumn(RANK, row_number().over(
-                        Window.partitionBy(Baskets.ITEM).orderBy(col(SCORE).desc(), col(NEIGHBOUR).asc())))
-                .where(col(RANK).leq(k));
+        return b.build(k);
     }
 }

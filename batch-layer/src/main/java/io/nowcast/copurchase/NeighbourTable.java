@@ -5,7 +5,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.Row;
 
 /**
  * Every product's top neighbours, held in arrays indexed by item, best first: what the job publishes
@@ -20,6 +19,7 @@ public final class NeighbourTable implements Serializable {
     private final double[][] llr;
     private final double[][] lift;
     private final double[][] score;
+    private long scoredPairs;
 
     private NeighbourTable(ProductIndex index) {
         this.index = index;
@@ -32,32 +32,57 @@ public final class NeighbourTable implements Serializable {
         Arrays.fill(neighbours, NO_INTS);
     }
 
-    /** From the rows of {@link CoPurchase#topNeighbours}, in any order. */
-    public static NeighbourTable of(ProductIndex index, List<Row> rows) {
-        NeighbourTable t = new NeighbourTable(index);
-        int[] counts = new int[index.size()];
-        for (Row r : rows) {
-            counts[r.<Integer>getAs(Baskets.ITEM)] = Math.max(counts[r.<Integer>getAs(Baskets.ITEM)], r.<Integer>getAs(CoPurchase.RANK));
-        }
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] > 0) {
-                t.neighbours[i] = new int[counts[i]];
-                t.support[i] = new long[counts[i]];
-                t.llr[i] = new double[counts[i]];
-                t.lift[i] = new double[counts[i]];
-                t.score[i] = new double[counts[i]];
+    /** Collects directed candidate edges, then keeps each item's best k. */
+    public static final class Builder {
+        private final ProductIndex index;
+        private final List<List<double[]>> edges = new ArrayList<>();
+        private long added;
+
+        public Builder(ProductIndex index) {
+            this.index = index;
+            for (int i = 0; i < index.size(); i++) {
+                edges.add(null);
             }
         }
-        for (Row r : rows) {
-            int i = r.getAs(Baskets.ITEM);
-            int at = r.<Integer>getAs(CoPurchase.RANK) - 1;
-            t.neighbours[i][at] = r.getAs(CoPurchase.NEIGHBOUR);
-            t.support[i][at] = r.getAs(CoPurchase.SUPPORT);
-            t.llr[i][at] = r.getAs(CoPurchase.LLR);
-            t.lift[i][at] = r.getAs(CoPurchase.LIFT);
-            t.score[i][at] = r.getAs(CoPurchase.SCORE);
+
+        /** An edge from item to neighbour. */
+        public Builder add(int item, int neighbour, long support, double llr, double lift, double score) {
+            List<double[]> e = edges.get(item);
+            if (e == null) {
+                e = new ArrayList<>(4);
+                edges.set(item, e);
+            }
+            e.add(new double[] {neighbour, support, llr, lift, score});
+            added++;
+            return this;
         }
-        return t;
+
+        public NeighbourTable build(int k) {
+            NeighbourTable t = new NeighbourTable(index);
+            t.scoredPairs = added / 2;
+            for (int i = 0; i < edges.size(); i++) {
+                List<double[]> e = edges.get(i);
+                if (e == null) {
+                    continue;
+                }
+                e.sort((a, b) -> a[4] != b[4] ? Double.compare(b[4], a[4]) : Double.compare(a[0], b[0]));
+                int n = Math.min(k, e.size());
+                t.neighbours[i] = new int[n];
+                t.support[i] = new long[n];
+                t.llr[i] = new double[n];
+                t.lift[i] = new double[n];
+                t.score[i] = new double[n];
+                for (int r = 0; r < n; r++) {
+                    double[] x = e.get(r);
+                    t.neighbours[i][r] = (int) x[0];
+                    t.support[i][r] = (long) x[1];
+                    t.llr[i][r] = x[2];
+                    t.lift[i][r] = x[3];
+                    t.score[i][r] = x[4];
+                }
+            }
+            return t;
+        }
     }
 
     public ProductIndex index() {
@@ -78,13 +103,9 @@ public final class NeighbourTable implements Serializable {
         return support[i][rank];
     }
 
-    /** Items that have neighbours. */
-    public int itemsWithNeighbours() {
-        int n = 0;
-        for (int[] a : neighbours) {
-            n += a.length > 0 ? 1 : 0;
-        }
-        return n;
+    /** Pairs that qualified as neighbours before each product's list was cut to k. */
+    public long scoredPairs() {
+        return scoredPairs;
     }
 
     /** Directed pairs kept (each pair counts once per direction). */

@@ -2,36 +2,24 @@ package io.nowcast.cf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.nowcast.copurchase.Baskets;
-import io.nowcast.copurchase.CoPurchase;
 import io.nowcast.copurchase.NeighbourTable;
 import io.nowcast.copurchase.ProductIndex;
 import io.nowcast.recommend.CfItem;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.junit.jupiter.api.Test;
 
 /** The CF list rules on a hand-made neighbour table: sums, exclusions, ties, the cap and the reason. */
 class UserListsTest {
-    private static final StructType ROW = new StructType()
-            .add(Baskets.ITEM, DataTypes.IntegerType).add(CoPurchase.NEIGHBOUR, DataTypes.IntegerType)
-            .add(CoPurchase.SUPPORT, DataTypes.LongType).add(CoPurchase.LLR, DataTypes.DoubleType)
-            .add(CoPurchase.LIFT, DataTypes.DoubleType).add(CoPurchase.SCORE, DataTypes.DoubleType)
-            .add(CoPurchase.RANK, DataTypes.IntegerType);
     private final ProductIndex index = new ProductIndex(List.of("a", "b", "c", "d", "e"));
-    private final List<Row> rows = new ArrayList<>();
+    private final NeighbourTable.Builder builder = new NeighbourTable.Builder(index);
 
+    /** An edge; the rank is implied by the score (the builder orders each list). */
     private void edge(String from, String to, int rank, double score, long support) {
-        rows.add(new GenericRowWithSchema(new Object[] {index.indexOf(from), index.indexOf(to), support, score, 1.0, score, rank}, ROW));
+        builder.add(index.indexOf(from), index.indexOf(to), support, score, 1.5, score);
     }
 
     private NeighbourTable table() {
-        return NeighbourTable.of(index, rows);
+        return builder.build(50);
     }
 
     private List<CfItem> listFor(int n, String... bought) {
@@ -63,6 +51,19 @@ class UserListsTest {
     }
 
     @Test
+    void aScratchReusedAcrossUsersGivesTheSameListsAsAFreshOne() {
+        edge("a", "c", 1, 5.0, 4);
+        edge("b", "d", 1, 3.0, 2);
+        NeighbourTable t = table();
+        UserLists.Scratch scratch = new UserLists.Scratch(index.size());
+        int[] first = {index.indexOf("a")};
+        int[] second = {index.indexOf("b")};
+        assertEquals(UserLists.of(first, t, 10), UserLists.of(first, t, 10, scratch));
+        assertEquals(List.of(new CfItem("d", 3.0, "b", 2)), UserLists.of(second, t, 10, scratch));
+        assertEquals(UserLists.of(first, t, 10), UserLists.of(first, t, 10, scratch));
+    }
+
+    @Test
     void aUserWhoseProductsHaveNoNeighboursGetsNothing() {
         edge("a", "b", 1, 1.0, 2);
         assertEquals(List.of(), listFor(10, "e"));
@@ -77,6 +78,5 @@ class UserListsTest {
         assertEquals(2, i.indexOf("z"));
         assertEquals(-1, i.indexOf("nope"));
         assertEquals(-1, i.indexOf(null));
-        assertEquals(RowFactory.create(1).size(), 1);
     }
 }

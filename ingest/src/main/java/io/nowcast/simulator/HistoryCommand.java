@@ -34,6 +34,12 @@ public final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--without-order-id", defaultValue = "0.1", description = "Share of orders without an order_id (default ${DEFAULT-VALUE}).")
     double withoutOrderId;
 
+    @Option(names = "--partner-rate", defaultValue = "0.75", description = "Chance that a planted partner joins its product's basket (default ${DEFAULT-VALUE}, as in the live shop).")
+    double partnerRate;
+
+    @Option(names = "--basket-growth", defaultValue = "0.45", description = "After each product, the chance of one more (default ${DEFAULT-VALUE}).")
+    double basketGrowth;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the shop (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -65,7 +71,7 @@ public final class HistoryCommand implements Callable<Integer> {
                 shop.plantedPairs().forEach(p -> w.println("{\"a\":\"" + p[0] + "\",\"b\":\"" + p[1] + "\"}"));
             }
         }
-        PurchaseHistory history = new PurchaseHistory(shop, end.minus(Duration.ofDays(days)), end, withoutOrderId);
+        PurchaseHistory history = new PurchaseHistory(shop, end.minus(Duration.ofDays(days)), end, withoutOrderId, partnerRate, basketGrowth);
         long written = 0;
         long orders = 0;
         try (BufferedWriter w = Files.newBufferedWriter(file)) {

@@ -16,8 +16,10 @@ import java.util.SplittableRandom;
  */
 public final class PurchaseHistory {
     private static final double AFFINITY = 0.8;
-    private static final double PARTNER = 0.75;
-    private static final double MORE = 0.45;
+    /** As in the live simulator: a planted partner joins the basket three times in four. */
+    public static final double PARTNER = 0.75;
+    /** After each product, the chance of one more: baskets of 1.8 products on average. */
+    public static final double MORE = 0.45;
     private static final int MAX_ITEMS = 6;
 
     private final Shop shop;
@@ -25,10 +27,17 @@ public final class PurchaseHistory {
     private final long fromMs;
     private final long spanMs;
     private final double withoutOrderId;
+    private final double partnerRate;
+    private final double more;
     private long orders;
     private long sequence;
 
     public PurchaseHistory(Shop shop, Instant from, Instant to, double withoutOrderId) {
+        this(shop, from, to, withoutOrderId, PARTNER, MORE);
+    }
+
+    /** With how often a partner joins and how baskets grow, for harder evaluations than the live shop's. */
+    public PurchaseHistory(Shop shop, Instant from, Instant to, double withoutOrderId, double partnerRate, double more) {
         if (!to.isAfter(from)) {
             throw new IllegalArgumentException("the history must end after it starts: " + from + " .. " + to);
         }
@@ -37,6 +46,8 @@ public final class PurchaseHistory {
         this.fromMs = from.toEpochMilli();
         this.spanMs = to.toEpochMilli() - fromMs;
         this.withoutOrderId = withoutOrderId;
+        this.partnerRate = partnerRate;
+        this.more = more;
     }
 
     /** The purchases of the next order. */
@@ -52,11 +63,11 @@ public final class PurchaseHistory {
             if (!basket.contains(product)) {
                 basket.add(product);
                 int partner = shop.partnerOf(product);
-                if (partner >= 0 && random.nextDouble() < PARTNER && !basket.contains(partner)) {
+                if (partner >= 0 && random.nextDouble() < partnerRate && !basket.contains(partner)) {
                     basket.add(partner);
                 }
             }
-        } while (basket.size() < MAX_ITEMS && random.nextDouble() < MORE);
+        } while (basket.size() < MAX_ITEMS && random.nextDouble() < more);
         Instant at = Instant.ofEpochMilli(fromMs + (long) (random.nextDouble() * spanMs));
         String orderId = random.nextDouble() < withoutOrderId ? null : "h" + shop.spec().seed() + "-" + order;
         List<Event> out = new ArrayList<>(basket.size());

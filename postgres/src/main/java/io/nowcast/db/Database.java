@@ -43,13 +43,42 @@ public final class Database {
         }
     }
 
-    /** Brings the schema up to date; returns this for chaining. */
+    /** Creates the database, then brings the schema up to date; returns this for chaining. */
     public Database migrate() {
+        ensureExists();
         try {
             Flyway.configure().dataSource(source).locations("classpath:db/migration").load().migrate();
             return this;
         } catch (RuntimeException e) {
             throw new DatabaseException("migrating the schema of " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates the database named in the URL when the server says it does not exist (a fresh install). */
+    void ensureExists() {
+        try (Connection c = source.getConnection()) {
+            return;
+        } catch (SQLException e) {
+            if (!"3D000".equals(e.getSQLState())) {
+                throw new DatabaseException("connecting to PostgreSQL at " + url + ": " + e.getMessage(), e);
+            }
+        }
+        String name = source.getDatabaseName();
+        if (name == null || !name.matches("[A-Za-z0-9_]+")) {
+            throw new DatabaseException("the database in " + url + " does not exist, and its name is not one to create automatically", null);
+        }
+        PGSimpleDataSource maintenance = new PGSimpleDataSource();
+        maintenance.setURL(url);
+        maintenance.setDatabaseName("postgres");
+        maintenance.setUser(source.getUser());
+        maintenance.setPassword(source.getPassword());
+        try (Connection c = maintenance.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+            org.slf4j.LoggerFactory.getLogger(Database.class).info("created database {}", name);
+        } catch (SQLException e) {
+            if (!"42P04".equals(e.getSQLState())) {
+                throw new DatabaseException("creating database " + name + " at " + url + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -28,6 +28,23 @@ class BatchRunLogIT {
     }
 
     @Test
+    void migrateCreatesAMissingDatabase() {
+        io.nowcast.db.Database fresh = new io.nowcast.db.Database(db.database().url() + "x", db.endpoints().postgresUser(),
+                db.endpoints().postgresPassword());
+        try {
+            new BatchRunLog(fresh.migrate()).start("cli", "h", null, 1);
+            assertEquals(1, new BatchRunLog(fresh).recent(5).size());
+        } finally {
+            try (var c = java.sql.DriverManager.getConnection(db.database().url().replaceAll("/[^/]+$", "/postgres"),
+                    db.endpoints().postgresUser(), db.endpoints().postgresPassword()); var s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + db.database().url().replaceAll(".*/", "") + "x WITH (FORCE)");
+            } catch (java.sql.SQLException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
     void secondLockIsRefusedUntilTheFirstIsReleased() {
         Optional<BatchRunLog.Lease> first = log.tryLock();
         assertTrue(first.isPresent());

@@ -1,0 +1,15 @@
+# Shared by the benchmark scripts: running a module's main class as ./nowcast does, and medians.
+# shellcheck shell=bash
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+
+bench_java() { # bench_java MODULE HEAP MAINCLASS ARGS...: Spark's module options, the module's runtime and provided classpath
+  local m=$1 heap=$2; shift 2
+  local cp
+  cp="$(ls "$ROOT/$m"/target/nowcast-"$m"-*-SNAPSHOT.jar | grep -v -e '-job.jar' -e '-tests.jar' | head -1):$(cat "$ROOT/$m/target/classpath.txt")"
+  [[ -s $ROOT/$m/target/provided-classpath.txt ]] && cp="$cp:$(cat "$ROOT/$m/target/provided-classpath.txt")"
+  # shellcheck disable=SC2046
+  java $(sed -n 's:.*<spark.jvm.opens>\(.*\)</spark.jvm.opens>.*:\1:p' "$ROOT/pom.xml") -Xmx"$heap" \
+    -Dlog4j2.configurationFile="$ROOT/speed-layer/log4j2-local.properties" -cp "$cp" "$@"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
