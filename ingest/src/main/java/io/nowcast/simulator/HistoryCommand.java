@@ -2,16 +2,15 @@ package io.nowcast.simulator;
 
 import io.nowcast.events.Event;
 import io.nowcast.events.EventJson;
-import io.nowcast.catalog.ProductJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./nowcast history}: writes a simulated shop's purchase history as JSON lines, for import into the master dataset. */
@@ -40,37 +39,16 @@ public final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--basket-growth", defaultValue = "0.45", description = "After each product, the chance of one more (default ${DEFAULT-VALUE}).")
     double basketGrowth;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the shop (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--products", defaultValue = "1000", description = "Catalog size (default ${DEFAULT-VALUE}).")
-    int products;
-
-    @Option(names = "--users", defaultValue = "10000", description = "Number of users (default ${DEFAULT-VALUE}).")
-    int users;
-
-    @Option(names = "--catalog-file", description = "Also write the shop's catalog here, as JSON lines.")
-    Path catalogFile;
-
-    @Option(names = "--truth", description = "Write the planted co-purchase pairs here, as JSON lines {\"a\":..,\"b\":..}.")
-    Path truthFile;
+    @Mixin
+    ShopOptions shopOptions;
 
     @Override
     public Integer call() throws IOException {
         if (days < 1 || purchases < 1) {
             throw new IllegalArgumentException("--days and --purchases must be positive");
         }
-        Shop shop = Shop.generate(ShopSpec.of(seed, products, users));
-        if (catalogFile != null) {
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(catalogFile))) {
-                shop.products().forEach(p -> w.println(ProductJson.write(p)));
-            }
-        }
-        if (truthFile != null) {
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(truthFile))) {
-                shop.plantedPairs().forEach(p -> w.println("{\"a\":\"" + p[0] + "\",\"b\":\"" + p[1] + "\"}"));
-            }
-        }
+        Shop shop = shopOptions.shop();
+        shopOptions.writeSideFiles(shop);
         PurchaseHistory history = new PurchaseHistory(shop, end.minus(Duration.ofDays(days)), end, withoutOrderId, partnerRate, basketGrowth);
         long written = 0;
         long orders = 0;

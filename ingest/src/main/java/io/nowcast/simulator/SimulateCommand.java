@@ -39,15 +39,6 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--duration", converter = DurationConverter.class, description = "Stop after this long, e.g. 30s, 5m, 1h.")
     Duration duration;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the shop and of the event sequence (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--products", defaultValue = "1000", description = "Catalog size (default ${DEFAULT-VALUE}).")
-    int products;
-
-    @Option(names = "--users", defaultValue = "10000", description = "Number of users (default ${DEFAULT-VALUE}).")
-    int users;
-
     @Option(names = "--bad-rate", defaultValue = "0", description = "Fraction of records that are bad on purpose: malformed JSON, missing fields, wrong types, unknown event types, far-future timestamps.")
     double badRate;
 
@@ -60,17 +51,14 @@ public final class SimulateCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    ShopOptions shopOptions;
+
     @Option(names = "--topic", defaultValue = Topics.USER_ACTIVITY, description = "Topic for events (default ${DEFAULT-VALUE}).")
     String topic;
 
     @Option(names = "--no-catalog", description = "With --out kafka: do not publish the shop's catalog to " + Topics.PRODUCT_CATALOG + " first.")
     boolean noCatalog;
-
-    @Option(names = "--catalog-file", description = "Also write the shop's catalog here, as JSON lines.")
-    Path catalogFile;
-
-    @Option(names = "--truth", description = "Write the planted co-purchase pairs here, as JSON lines {\"a\":..,\"b\":..}.")
-    Path truthFile;
 
     @Option(names = "--start", description = "Use a simulated clock from this ISO-8601 instant instead of the wall clock (for backfills).")
     Instant start;
@@ -95,8 +83,8 @@ public final class SimulateCommand implements Callable<Integer> {
         if (simEps <= 0) {
             throw new IllegalArgumentException("--sim-eps must be positive, got " + simEps);
         }
-        Shop shop = Shop.generate(ShopSpec.of(seed, products, users));
-        writeSideFiles(shop);
+        Shop shop = shopOptions.shop();
+        shopOptions.writeSideFiles(shop);
         String servers = kafka.bootstrap();
         if (out.equals("kafka") && !noCatalog) {
             try (RecordSink catalog = new KafkaSink(servers, Topics.PRODUCT_CATALOG)) {
@@ -110,19 +98,6 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         try (RecordSink sink = out.equals("kafka") ? new KafkaSink(servers, topic) : new FileSink(file)) {
             return run(shop, sink);
-        }
-    }
-
-    private void writeSideFiles(Shop shop) throws IOException {
-        if (catalogFile != null) {
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(catalogFile))) {
-                shop.products().forEach(p -> w.println(ProductJson.write(p)));
-            }
-        }
-        if (truthFile != null) {
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(truthFile))) {
-                shop.plantedPairs().forEach(p -> w.println("{\"a\":\"" + p[0] + "\",\"b\":\"" + p[1] + "\"}"));
-            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.nowcast.speed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +80,7 @@ class SpeedLayerSemanticsIT {
 
                 // The catalog moves sem_zc1; user 50 views it again an hour later.
                 product(fx, "sem_zc1", "sem_c/z");
+                fx.send(Topics.PRODUCT_CATALOG, "sem_t12", null);
                 fx.send(Topics.USER_ACTIVITY, "50", view(50, "sem_zc1", "2024-07-29T11:00:00Z"));
                 run(spark, fx.config(SpeedConfig.AVAILABLE_NOW));
                 // A day after the first view, someone else's views move stream time on. Each goes in a run
@@ -98,6 +100,10 @@ class SpeedLayerSemanticsIT {
                     "at 24 h the first view stops counting, though user 50 did nothing; the later view counts toward the new category");
             assertNull(redis.zscore(keys.category("sem_b/y"), "sem_zc1"), "the product left its old category's index");
             assertEquals(1.0, redis.zscore(keys.category("sem_c/z"), "sem_zc1"));
+            assertFalse(redis.exists(keys.product("sem_t12")), "a tombstone deletes the product");
+            assertNull(redis.zscore(keys.category("sem_a/x"), "sem_t12"), "and takes it out of its category");
+            assertFalse(redis.sismember(keys.products(), "sem_t12"), "and out of the catalog's product set");
+            assertTrue(redis.sismember(keys.products(), "sem_zc1"));
             assertTrue(redis.get(keys.recommendations(50)).contains("\"user_id\":50"));
             redis.keys(fx.prefix + "*").forEach(redis::del);
         }

@@ -41,7 +41,7 @@ class LauncherIT {
     @Test
     void everySubcommandHasHelp() {
         Launcher l = new Launcher(tmp);
-        for (String cmd : List.of("demo", "up", "down", "status", "simulate", "produce", "tail", "topics", "test", "build")) {
+        for (String cmd : List.of("demo", "up", "down", "status", "simulate", "produce", "tail", "topics", "test", "build", "history", "batch")) {
             Launcher.Result r = l.run(cmd, "--help");
             assertEquals(0, r.rc(), cmd + ": " + r);
             assertTrue(r.out().toLowerCase().contains("usage"), cmd + ": " + r);
@@ -84,6 +84,8 @@ class LauncherIT {
         Launcher l = new Launcher(tmp.resolve("data"));
         int redisPort = Launcher.freePort();
         l.env.put("NOWCAST_REDIS_PORT", String.valueOf(redisPort));
+        io.nowcast.db.TestDatabase db = io.nowcast.db.TestDatabase.create("launcher");
+        l.env.put("NOWCAST_PG_URL", db.database().url());
         try {
             Launcher.Result up = l.run("up");
             assertEquals(0, up.rc(), up.toString());
@@ -95,6 +97,7 @@ class LauncherIT {
             assertTrue(status.out().matches("(?s).*redis\\s+running\\s+\\d+\\s+" + redisPort + "\\s+ok \\(PONG\\).*"), status.toString());
             assertTrue(status.out().matches("(?s).*simulator\\s+running\\s+\\d+.*"), status.toString());
             assertTrue(status.out().matches("(?s).*speed\\s+running\\s+\\d+\\s+-\\s+ok.*"), status.toString());
+            assertTrue(status.out().matches("(?s).*batch\\s+running\\s+\\d+\\s+-\\s+ok \\(cron '0 2 \\* \\* \\*' UTC\\).*"), status.toString());
 
             try (RedisClient redis = RedisClient.create("127.0.0.1", redisPort)) {
                 long deadline = System.currentTimeMillis() + 90_000;
@@ -108,15 +111,32 @@ class LauncherIT {
             Launcher.Result tail = l.run("tail", "--count", "5", "--timeout", "60");
             assertEquals(0, tail.rc(), tail.toString());
             assertEquals(5, tail.out().strip().lines().filter(line -> line.contains("\"event_type\"")).count(), tail.toString());
+
+            // The batch layer on demand, from imported history of the same default shop the demo's catalog holds.
+            Path history = tmp.resolve("history.jsonl");
+            Launcher.Result made = l.run("history", "--purchases", "20000", "--file", history.toString());
+            assertEquals(0, made.rc(), made.toString());
+            Launcher.Result imported = l.run("batch", "import", "--file", history.toString());
+            assertEquals(0, imported.rc(), imported.toString());
+            assertTrue(imported.out().contains("nowcast: imported 20"), imported.toString());
+            Launcher.Result batch = l.run("batch", "run");
+            assertEquals(0, batch.rc(), batch.toString());
+            assertTrue(batch.out().matches("(?s).*nowcast: batch run \\d+ published version \\S+-r\\d+: .*"), batch.toString());
+            try (RedisClient redis = RedisClient.create("127.0.0.1", redisPort)) {
+                String version = redis.get("batch:current");
+                assertTrue(batch.out().contains(version), batch.toString());
+                assertTrue(redis.hlen("copurchase:" + version) > 100, "neighbours for many of the shop's products");
+            }
         } finally {
             Map<String, Long> pids = l.pids();
             Launcher.Result down = l.run("down", "--purge");
             assertEquals(0, down.rc(), down.toString());
-            assertEquals(Set.of("redis", "kafka", "speed", "simulator"), pids.keySet(), "the managed components");
+            assertEquals(Set.of("redis", "kafka", "speed", "batch", "simulator"), pids.keySet(), "the managed components");
             pids.forEach((name, pid) -> assertFalse(Launcher.alive(pid), name + " still running"));
             assertFalse(Launcher.listening(l.kafkaPort()), "kafka port freed");
             assertFalse(Launcher.listening(redisPort), "redis port freed");
             assertFalse(Files.exists(tmp.resolve("data")), "--purge removes the data folder");
+            db.close();
         }
         Launcher.Result after = l.run("status");
         assertEquals(1, after.rc(), "status fails when the stack is down: " + after);
