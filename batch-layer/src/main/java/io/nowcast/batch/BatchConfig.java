@@ -16,6 +16,7 @@ public record BatchConfig(
         String master,
         Endpoints endpoints,
         String masterDataset,
+        String historyDataset,
         int lookbackDays,
         LocalDate asOf,
         int minSupport,
@@ -56,7 +57,8 @@ public record BatchConfig(
         BatchConfig c = new BatchConfig(
                 env.string("NOWCAST_SPARK_MASTER", "local[*]"),
                 e,
-                env.string("NOWCAST_MASTER_DATASET", MasterDataset.defaultLocation(dataDir).toString()),
+                env.string("NOWCAST_MASTER_EVENTS", MasterDataset.defaultLocation(dataDir).toString()),
+                env.string("NOWCAST_MASTER_HISTORY", MasterDataset.defaultHistoryLocation(dataDir).toString()),
                 env.integer("NOWCAST_BATCH_LOOKBACK_DAYS", 90, 1, 3650),
                 asOfDate,
                 env.integer("NOWCAST_BATCH_MIN_SUPPORT", 2, 1, 1_000_000),

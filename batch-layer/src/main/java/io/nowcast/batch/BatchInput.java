@@ -18,38 +18,47 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The batch job's input: the master dataset's purchases within the look-back. The window ends at the
- * as-of date (NOWCAST_BATCH_AS_OF, else the newest {@code event_date} partition: event time, so a
- * replay of old data gives the same answer as it did live) and reaches back {@code lookbackDays} days.
- * Days without a partition are reported, not fatal.
+ * The batch job's input: purchases within the look-back from the master dataset, which has two roots:
+ * the speed layer's events and imported history (read together). The window ends at the as-of date
+ * (NOWCAST_BATCH_AS_OF, else the newest {@code event_date} partition: event time, so a replay of old
+ * data gives the same answer as it did live) and reaches back {@code lookbackDays} days. Days without
+ * a partition are reported, not fatal.
  */
-public record BatchInput(String location, LocalDate from, LocalDate to, List<LocalDate> missingDays) {
+public record BatchInput(List<String> locations, LocalDate from, LocalDate to, List<LocalDate> missingDays) {
 
-    /** Lists the partitions (through Hadoop's FileSystem, so HDFS and object stores work too). */
-    public static BatchInput locate(SparkSession spark, String location, LocalDate asOf, int lookbackDays) {
+    /** Lists the partitions of the roots that exist (through Hadoop's FileSystem, so HDFS and object stores work too). */
+    public static BatchInput locate(SparkSession spark, List<String> roots, LocalDate asOf, int lookbackDays) {
         TreeSet<LocalDate> days = new TreeSet<>();
-        try {
-            Path root = new Path(location);
-            FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!fs.exists(root)) {
-                throw new BatchFailure("the master dataset " + location + " does not exist: run the speed layer "
-                        + "(it writes every valid event there) or import history with ./nowcast batch import");
-            }
-            for (FileStatus s : fs.listStatus(root)) {
-                String name = s.getPath().getName();
-                if (s.isDirectory() && name.startsWith(MasterDataset.EVENT_DATE + "=")) {
-                    try {
-                        days.add(LocalDate.parse(name.substring(MasterDataset.EVENT_DATE.length() + 1)));
-                    } catch (java.time.format.DateTimeParseException e) {
-                        throw new BatchFailure("the master dataset " + location + " has a partition with a bad date: " + name);
+        List<String> present = new ArrayList<>();
+        for (String location : roots) {
+            try {
+                Path root = new Path(location);
+                FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+                if (!fs.exists(root)) {
+                    continue;
+                }
+                present.add(location);
+                for (FileStatus s : fs.listStatus(root)) {
+                    String name = s.getPath().getName();
+                    if (s.isDirectory() && name.startsWith(MasterDataset.EVENT_DATE + "=")) {
+                        try {
+                            days.add(LocalDate.parse(name.substring(MasterDataset.EVENT_DATE.length() + 1)));
+                        } catch (java.time.format.DateTimeParseException e) {
+                            throw new BatchFailure("the master dataset " + location + " has a partition with a bad date: " + name);
+                        }
                     }
                 }
+            } catch (IOException e) {
+                throw new BatchFailure("listing the master dataset " + location + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new BatchFailure("listing the master dataset " + location + ": " + e.getMessage(), e);
+        }
+        if (present.isEmpty()) {
+            throw new BatchFailure("the master dataset does not exist (" + String.join(", ", roots) + "): run the speed layer "
+                    + "(it writes every valid event there) or import history with ./nowcast batch import");
         }
         if (days.isEmpty()) {
-            throw new BatchFailure("the master dataset " + location + " has no event_date partitions: no events have been recorded yet");
+            throw new BatchFailure("the master dataset (" + String.join(", ", present) + ") has no event_date partitions: "
+                    + "no events have been recorded yet");
         }
         LocalDate to = asOf != null ? asOf : days.last();
         LocalDate from = to.minusDays(lookbackDays - 1L);
@@ -59,13 +68,22 @@ public record BatchInput(String location, LocalDate from, LocalDate to, List<Loc
                 missing.add(d);
             }
         }
-        return new BatchInput(location, from, to, missing);
+        return new BatchInput(present, from, to, missing);
     }
 
-    /** Purchases of a product within the window, in the master dataset's schema. */
+    /** Where the input was read from, for messages. */
+    public String location() {
+        return String.join(" and ", locations);
+    }
+
+    /** Purchases of a product within the window, from every root, in the master dataset's schema. */
     public Dataset<Row> purchases(SparkSession spark) {
-        return spark.read().schema(MasterDataset.SCHEMA).parquet(location)
-                .where(col(MasterDataset.EVENT_DATE).between(lit(java.sql.Date.valueOf(from)), lit(java.sql.Date.valueOf(to))))
+        Dataset<Row> all = null;
+        for (String location : locations) {
+            Dataset<Row> one = spark.read().schema(MasterDataset.SCHEMA).parquet(location);
+            all = all == null ? one : all.unionByName(one);
+        }
+        return all.where(col(MasterDataset.EVENT_DATE).between(lit(java.sql.Date.valueOf(from)), lit(java.sql.Date.valueOf(to))))
                 .where(col(MasterDataset.EVENT_TYPE).equalTo(EventType.PURCHASE.code()))
                 .where(col(MasterDataset.PRODUCT_ID).isNotNull());
     }

@@ -100,7 +100,8 @@ public final class BatchRunner {
             progress.warn("removed the keys of version " + v + ", left unpublished by a run that died");
         }
         step("start and clean-up");
-        BatchInput input = BatchInput.locate(spark, config.masterDataset(), config.asOf(), config.lookbackDays());
+        BatchInput input = BatchInput.locate(spark, List.of(config.masterDataset(), config.historyDataset()), config.asOf(),
+                config.lookbackDays());
         step("list the master dataset");
         runLog.asOf(runId, input.to());
         progress.warn(input.missingDaysWarning());

@@ -11,7 +11,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Imports a shop's event history (JSON lines in the event format, a file or a folder of them) into
- * the master dataset, so the first batch run has history to learn from. Events are checked exactly
+ * the master dataset's history root (NOWCAST_MASTER_HISTORY), so the first batch run has history to
+ * learn from. Events are checked exactly
  * as the speed layer checks them; rejected lines are counted and reported. Duplicates of an
  * {@code event_id} within the import are dropped; importing the same file twice adds it twice.
  */
@@ -43,9 +44,9 @@ public final class HistoryImport {
         BatchConfig config = BatchConfig.from(Env.system());
         SparkSession spark = Spark.session("nowcast-history-import", config.master(), config.shufflePartitions());
         try {
-            Result r = run(spark, args[0], config.masterDataset());
+            Result r = run(spark, args[0], config.historyDataset());
             System.out.println("nowcast: imported " + r.imported() + " of " + r.lines() + " lines from " + args[0] + " into "
-                    + config.masterDataset() + "; " + r.rejected() + " rejected (bad JSON, bad fields, future timestamps, or repeated event ids)");
+                    + config.historyDataset() + "; " + r.rejected() + " rejected (bad JSON, bad fields, future timestamps, or repeated event ids)");
         } finally {
             spark.stop();
         }

@@ -113,7 +113,8 @@ class BatchBadInputIT {
         try (BatchFixture fx = new BatchFixture("badnocatalog")) {
             BatchRunner runner = new BatchRunner(spark, fx.config(Map.of()));
             BatchRunner.Outcome noData = runner.run("test");
-            assertTrue(noData.error().contains("does not exist: run the speed layer"), noData.error());
+            assertTrue(noData.error().startsWith("the master dataset does not exist (" + fx.master + ", " + fx.history + "): run the speed layer"),
+                    noData.error());
             fx.append(spark, BatchLayerIT.history());
             BatchRunner.Outcome noCatalog = runner.run("test");
             assertTrue(noCatalog.error().contains("the catalog in Redis is empty"), noCatalog.error());

@@ -16,6 +16,7 @@ class BatchConfigTest {
     void defaultsFollowTheDesign() {
         BatchConfig c = BatchConfig.from(new Env(Map.of("NOWCAST_DATA_DIR", "/tmp/nc")));
         assertEquals("/tmp/nc/master/events", c.masterDataset());
+        assertEquals("/tmp/nc/master/history", c.historyDataset());
         assertEquals(90, c.lookbackDays());
         assertEquals(2, c.minSupport());
         assertEquals(50, c.topK());

@@ -34,6 +34,7 @@ final class BatchFixture implements AutoCloseable {
     final RedisClient redis;
     final Path dir;
     final Path master;
+    final Path history;
 
     BatchFixture(String test) {
         Endpoints e = TestServers.redis();
@@ -47,6 +48,7 @@ final class BatchFixture implements AutoCloseable {
             throw new UncheckedIOException(ex);
         }
         master = dir.resolve("master");
+        history = dir.resolve("history");
     }
 
     static SparkSession spark() {
@@ -75,7 +77,8 @@ final class BatchFixture implements AutoCloseable {
         env.put("NOWCAST_PG_URL", e.postgresUrl());
         env.put("NOWCAST_PG_USER", e.postgresUser());
         env.put("NOWCAST_PG_PASSWORD", e.postgresPassword());
-        env.put("NOWCAST_MASTER_DATASET", master.toString());
+        env.put("NOWCAST_MASTER_EVENTS", master.toString());
+        env.put("NOWCAST_MASTER_HISTORY", history.toString());
         env.put("NOWCAST_SPARK_MASTER", "local[2]");
         env.put("NOWCAST_BATCH_SHUFFLE_PARTITIONS", "4");
         env.putAll(extra);

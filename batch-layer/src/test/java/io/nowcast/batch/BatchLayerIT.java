@@ -106,6 +106,42 @@ class BatchLayerIT {
     }
 
     @Test
+    void readsTheSpeedLayersEventsAndImportedHistoryTogether() throws Exception {
+        try (BatchFixture fx = new BatchFixture("batchroots")) {
+            fx.catalog("p1", "p2", "p3", "p4", "p5");
+            List<Event> all = history();
+            List<Event> live = all.subList(0, 9);
+            List<Event> imported = all.subList(9, all.size());
+            // The speed layer's root is written by Spark's file sink, which lists its files in _spark_metadata.
+            java.nio.file.Path staging = fx.dir.resolve("staging");
+            List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+            live.forEach(e -> rows.add(io.nowcast.master.MasterDataset.row(e)));
+            spark.createDataFrame(rows, io.nowcast.master.MasterDataset.SCHEMA).write().parquet(staging.toString());
+            org.apache.spark.sql.streaming.StreamingQuery q = spark.readStream().schema(io.nowcast.master.MasterDataset.SCHEMA)
+                    .parquet(staging.toString()).writeStream().format("parquet").option("path", fx.master.toString())
+                    .option("checkpointLocation", fx.dir.resolve("checkpoint").toString())
+                    .partitionBy(io.nowcast.master.MasterDataset.EVENT_DATE)
+                    .trigger(org.apache.spark.sql.streaming.Trigger.AvailableNow()).start();
+            q.awaitTermination();
+            assertTrue(java.nio.file.Files.exists(fx.master.resolve("_spark_metadata")), "written through the file sink");
+            // History comes in as JSON lines, one of them bad.
+            java.nio.file.Path file = fx.dir.resolve("history.jsonl");
+            List<String> lines = new ArrayList<>(imported.stream().map(io.nowcast.events.EventJson::write).toList());
+            lines.add("{\"event_type\":\"purchase\",\"user_id\":");
+            java.nio.file.Files.write(file, lines);
+            var result = io.nowcast.history.HistoryImport.run(spark, file.toString(), fx.history.toString());
+            assertEquals(new io.nowcast.history.HistoryImport.Result(lines.size(), imported.size(), 1), result);
+
+            BatchRunner.Outcome out = new BatchRunner(spark, fx.config(Map.of())).run("test");
+            assertTrue(out.succeeded(), out.error());
+            assertEquals(new BatchRun.Stats(15L, 1L, 7L, 5L, 2L, 3L), out.stats(), "the same answer as from one root");
+            BatchView view = new BatchView(fx.redis, fx.keys);
+            assertEquals(3, view.neighbours(out.version(), "p1").get(0).support());
+            assertEquals(List.of(new CfItem("p4", round(LogLikelihood.ratio(2, 1, 0, 4)), "p3", 2)), view.cf(out.version(), 3));
+        }
+    }
+
+    @Test
     void aSecondRunPublishesANewVersionAtomicallyWhileAReaderPolls() throws Exception {
         try (BatchFixture fx = new BatchFixture("batchflip")) {
             fx.catalog("p1", "p2", "p3", "p4", "p5");

@@ -57,6 +57,15 @@ public final class MasterDataset {
     }
 
     /**
+     * Where imported history lives by default: {@code master/history}, beside the speed layer's events.
+     * It is a root of its own because the speed layer's file sink lists its files in a log
+     * ({@code _spark_metadata}), and readers of that root see only the files the log names.
+     */
+    public static java.nio.file.Path defaultHistoryLocation(String dataDir) {
+        return java.nio.file.Path.of(dataDir).resolve("master").resolve("history");
+    }
+
+    /**
      * Raw event JSON (one binary or string column) → valid events in {@link #SCHEMA}. Bad ones are dropped
      * here: the speed layer's Redis path dead-letters and counts them, and a history import reports them.
      */

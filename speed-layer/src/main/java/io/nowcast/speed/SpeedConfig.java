@@ -28,7 +28,7 @@ public record SpeedConfig(
         int recommendations,
         int shufflePartitions,
         String startingOffsets,
-        boolean writeMasterDataset) implements Serializable {
+        String masterEvents) implements Serializable {
 
     public static final String REALTIME = "realtime";
     public static final String MICROBATCH = "microbatch";
@@ -59,7 +59,9 @@ public record SpeedConfig(
                 env.integer("NOWCAST_RECOMMENDATIONS", 20, 1, 500),
                 env.integer("NOWCAST_SPEED_SHUFFLE_PARTITIONS", 2, 1, 1000),
                 env.string("NOWCAST_SPEED_STARTING_OFFSETS", "earliest"),
-                !env.string("NOWCAST_MASTER_DATASET", "on").equals("off"));
+                env.string("NOWCAST_MASTER_DATASET", "on").equals("off") ? null
+                        : env.string("NOWCAST_MASTER_EVENTS", io.nowcast.master.MasterDataset.defaultLocation(
+                                Path.of(env.string("NOWCAST_DATA_DIR", ".nowcast")).toAbsolutePath().toString()).toString()));
         if (!trigger.equals(REALTIME) && !trigger.equals(MICROBATCH) && !trigger.equals(AVAILABLE_NOW)) {
             throw new Env.ConfigException("NOWCAST_SPEED_TRIGGER=" + trigger + " must be realtime, microbatch or available-now");
         }
@@ -79,9 +81,10 @@ public record SpeedConfig(
 
     /**
      * The master dataset: every valid event, Parquet partitioned by event date. Input of the batch layer.
-     * Null when NOWCAST_MASTER_DATASET=off (another job archives the events).
+     * NOWCAST_MASTER_EVENTS (any Hadoop path), by default under the data folder; null when
+     * NOWCAST_MASTER_DATASET=off (another job archives the events).
      */
-    public Path masterDataset() {
-        return writeMasterDataset ? io.nowcast.master.MasterDataset.defaultLocation(dataDir) : null;
+    public String masterDataset() {
+        return masterEvents;
     }
 }

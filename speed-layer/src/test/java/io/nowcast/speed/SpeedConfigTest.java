@@ -19,7 +19,7 @@ class SpeedConfigTest {
         assertEquals(900_000, c.latenessMs());
         assertEquals(300_000, c.interestBucketMs());
         assertEquals(Path.of("/tmp/nc/checkpoints/speed-layer/activity"), c.checkpoint("activity"));
-        assertEquals(Path.of("/tmp/nc/master/events"), c.masterDataset());
+        assertEquals("/tmp/nc/master/events", c.masterDataset());
     }
 
     @Test

@@ -162,7 +162,8 @@ class SpeedLayerIT {
         assertEquals("false", redis.hget(keys.product("sp_p3"), "in_stock"));
         assertEquals(Set.of("sp_p1", "sp_p2", "sp_p3"), Set.copyOf(redis.zrange(keys.category("spt_shoes/running"), 0, -1)));
         assertEquals(3.0, redis.zscore(keys.category("spt_home/kitchen"), "sp_p5"));
-        assertEquals(Set.of("sp_p1", "sp_p2", "sp_p3", "sp_p4", "sp_p5", "sp_p6"), redis.smembers(keys.products()),
+        // The test broker's catalog topic also holds other tests' products; these are this test's.
+        assertTrue(redis.smembers(keys.products()).containsAll(Set.of("sp_p1", "sp_p2", "sp_p3", "sp_p4", "sp_p5", "sp_p6")),
                 "the catalog's product set, which the batch layer checks purchases against");
     }
 

@@ -114,7 +114,9 @@ class LauncherIT {
 
             // The batch layer on demand, from imported history of the same default shop the demo's catalog holds.
             Path history = tmp.resolve("history.jsonl");
-            Launcher.Result made = l.run("history", "--purchases", "20000", "--file", history.toString());
+            // Ending now, so that it falls in the look-back that ends at the live events' newest day.
+            Launcher.Result made = l.run("history", "--purchases", "20000", "--days", "30",
+                    "--end", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), "--file", history.toString());
             assertEquals(0, made.rc(), made.toString());
             Launcher.Result imported = l.run("batch", "import", "--file", history.toString());
             assertEquals(0, imported.rc(), imported.toString());
