@@ -93,7 +93,7 @@ public record BatchInput(List<String> locations, LocalDate from, LocalDate to, L
         if (missingDays.isEmpty()) {
             return null;
         }
-        long days = from.until(to).toTotalMonths() >= 0 ? java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1 : 0;
+        long days = java.time.temporal.ChronoUnit.DAYS.between(from, to) + 1;
         String sample = missingDays.size() <= 5 ? missingDays.toString()
                 : missingDays.subList(0, 3) + " … " + missingDays.get(missingDays.size() - 1);
         return "no data for " + missingDays.size() + " of the " + days + " days from " + from + " to " + to + ": " + sample;

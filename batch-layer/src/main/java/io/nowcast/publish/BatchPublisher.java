@@ -114,7 +114,7 @@ public final class BatchPublisher {
         int chunkSize = Math.max(1, Math.min(CHUNK, neighboursByProduct.size() / 4));
         Map<String, String> chunk = new HashMap<>();
         int written = 0;
-        boolean crashed = false;
+        boolean halfDone = false;
         try (AbstractPipeline p = redis.pipelined()) {
             for (Map.Entry<String, String> e : neighboursByProduct.entrySet()) {
                 chunk.put(e.getKey(), e.getValue());
@@ -122,9 +122,9 @@ public final class BatchPublisher {
                     writeChunk(p, key, chunk);
                     written += chunk.size();
                     chunk = new HashMap<>();
-                    if (!crashed && written * 2 >= neighboursByProduct.size()) {
+                    if (!halfDone && written * 2 >= neighboursByProduct.size()) {
                         p.sync();
-                        crashed = true;
+                        halfDone = true;
                         afterHalf.run();
                     }
                 }
@@ -132,7 +132,7 @@ public final class BatchPublisher {
             writeChunk(p, key, chunk);
             p.sync();
         }
-        if (!crashed) {
+        if (!halfDone) {
             afterHalf.run();
         }
     }
