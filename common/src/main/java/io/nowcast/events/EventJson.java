@@ -23,13 +23,17 @@ public final class EventJson {
     private EventJson() {}
 
     /** The outcome of parsing one record: exactly one of {@code event} and {@code reason} is set. */
-    public record Parsed(Event event, RejectReason reason, String detail) {
+    public record Parsed(Event event, RejectReason reason, String field, String detail) {
         static Parsed ok(Event e) {
-            return new Parsed(e, null, null);
+            return new Parsed(e, null, null, null);
         }
 
         static Parsed reject(RejectReason r, String detail) {
-            return new Parsed(null, r, detail);
+            return new Parsed(null, r, null, detail);
+        }
+
+        static Parsed reject(RejectReason r, String field, String detail) {
+            return new Parsed(null, r, field, detail);
         }
 
         public boolean ok() {
@@ -45,10 +49,12 @@ public final class EventJson {
     /** Thrown inside parsing to carry a rejection out of nested field checks. */
     private static final class Invalid extends Exception {
         final RejectReason reason;
+        final String field;
 
-        Invalid(RejectReason reason, String message) {
+        Invalid(RejectReason reason, String field, String message) {
             super(message, null, false, false);
             this.reason = reason;
+            this.field = field;
         }
     }
 
@@ -73,21 +79,22 @@ public final class EventJson {
         }
     }
 
-    private static Parsed parse(JsonNode root) {
+    /** Checks one already-parsed JSON value (an element of the REST API's batch, say). */
+    public static Parsed parse(JsonNode root) {
         if (root == null || !root.isObject()) {
             return Parsed.reject(RejectReason.UNPARSEABLE, "not a JSON object");
         }
         try {
             return Parsed.ok(fromObject(root));
         } catch (Invalid e) {
-            return Parsed.reject(e.reason, e.getMessage());
+            return Parsed.reject(e.reason, e.field, e.getMessage());
         }
     }
 
     private static Event fromObject(JsonNode o) throws Invalid {
         String typeCode = requiredText(o, "event_type");
         EventType type = EventType.fromCode(typeCode)
-                .orElseThrow(() -> new Invalid(RejectReason.UNKNOWN_EVENT_TYPE, "event_type '" + typeCode + "' is not one of page_view, click, search, add_to_cart, purchase"));
+                .orElseThrow(() -> new Invalid(RejectReason.UNKNOWN_EVENT_TYPE, "event_type", "event_type '" + typeCode + "' is not one of page_view, click, search, add_to_cart, purchase"));
         long userId = requiredUserId(o);
         Instant timestamp = parseTimestamp(requiredText(o, "timestamp"));
         String productId = type.needsProduct() ? requiredText(o, "product_id") : optionalText(o, "product_id");
@@ -100,10 +107,10 @@ public final class EventJson {
     private static long requiredUserId(JsonNode o) throws Invalid {
         JsonNode n = o.get("user_id");
         if (n == null || n.isNull()) {
-            throw new Invalid(RejectReason.MISSING_FIELD, "user_id is required");
+            throw new Invalid(RejectReason.MISSING_FIELD, "user_id", "user_id is required");
         }
         if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 0) {
-            throw new Invalid(RejectReason.WRONG_TYPE, "user_id must be a non-negative integer, got " + n);
+            throw new Invalid(RejectReason.WRONG_TYPE, "user_id", "user_id must be a non-negative integer, got " + n);
         }
         return n.asLong();
     }
@@ -111,7 +118,7 @@ public final class EventJson {
     private static String requiredText(JsonNode o, String field) throws Invalid {
         String s = optionalText(o, field);
         if (s == null || s.isEmpty()) {
-            throw new Invalid(RejectReason.MISSING_FIELD, field + " is required");
+            throw new Invalid(RejectReason.MISSING_FIELD, field, field + " is required");
         }
         return s;
     }
@@ -122,7 +129,7 @@ public final class EventJson {
             return null;
         }
         if (!n.isTextual()) {
-            throw new Invalid(RejectReason.WRONG_TYPE, field + " must be a string, got " + n);
+            throw new Invalid(RejectReason.WRONG_TYPE, field, field + " must be a string, got " + n);
         }
         return n.textValue();
     }
@@ -133,7 +140,7 @@ public final class EventJson {
             return null;
         }
         if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-            throw new Invalid(RejectReason.WRONG_TYPE, field + " must be an integer, got " + n);
+            throw new Invalid(RejectReason.WRONG_TYPE, field, field + " must be an integer, got " + n);
         }
         return n.intValue();
     }
@@ -144,7 +151,7 @@ public final class EventJson {
             return null;
         }
         if (!n.isNumber()) {
-            throw new Invalid(RejectReason.WRONG_TYPE, field + " must be a number, got " + n);
+            throw new Invalid(RejectReason.WRONG_TYPE, field, field + " must be a number, got " + n);
         }
         return n.doubleValue();
     }
@@ -159,7 +166,7 @@ public final class EventJson {
             TemporalAccessor t = DateTimeFormatter.ISO_DATE_TIME.parseBest(s, Instant::from, LocalDateTime::from);
             return t instanceof Instant i ? i : ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw new Invalid(RejectReason.WRONG_TYPE, "timestamp must be ISO-8601, got '" + s + "'");
+            throw new Invalid(RejectReason.WRONG_TYPE, "timestamp", "timestamp must be ISO-8601, got '" + s + "'");
         }
     }
 

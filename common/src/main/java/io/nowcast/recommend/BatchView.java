@@ -4,7 +4,7 @@ import io.nowcast.redis.RedisKeys;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Reads the batch layer's published views. Each read pins one version first ({@code batch:current}), so
@@ -12,10 +12,10 @@ import redis.clients.jedis.RedisClient;
  * so a reader that pinned it just before a flip still finds it. Readers: serving, dashboard, tests.
  */
 public final class BatchView {
-    private final RedisClient redis;
+    private final UnifiedJedis redis;
     private final RedisKeys keys;
 
-    public BatchView(RedisClient redis, RedisKeys keys) {
+    public BatchView(UnifiedJedis redis, RedisKeys keys) {
         this.redis = redis;
         this.keys = keys;
     }

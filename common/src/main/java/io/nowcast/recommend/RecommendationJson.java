@@ -9,15 +9,16 @@ import java.util.List;
 
 /**
  * The JSON of the per-user key {@code {user_id}}: the original design's {@code user_id} and
- * {@code recommended_products}, plus {@code items} with source, reason and score, {@code generated_at}
- * and {@code stream_time}.
+ * {@code recommended_products}, plus {@code items} with source, reason and score, {@code generated_at},
+ * {@code stream_time}, {@code batch_version} (null before the first publish) and {@code rules_version}.
  */
 public final class RecommendationJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private RecommendationJson() {}
 
-    public static String write(long userId, List<RecommendedItem> items, Instant generatedAt, Instant streamTime) {
+    public static String write(long userId, List<RecommendedItem> items, Instant generatedAt, Instant streamTime,
+                               String batchVersion, long rulesVersion) {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("user_id", userId);
         ArrayNode ids = root.putArray("recommended_products");
@@ -29,6 +30,8 @@ public final class RecommendationJson {
         }
         root.put("generated_at", generatedAt.toString());
         root.put("stream_time", streamTime == null ? null : streamTime.toString());
+        root.put("batch_version", batchVersion);
+        root.put("rules_version", rulesVersion);
         try {
             return MAPPER.writeValueAsString(root);
         } catch (JsonProcessingException e) {

@@ -14,6 +14,8 @@ import java.util.Set;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -184,35 +186,206 @@ public final class RecommendationStore {
         return false;
     }
 
-    /** Writes each user's key (JSON), with the TTL, in one pipeline. */
+    /** Writes each user's key (JSON), with the TTL, and notes them in the index of users with a key, in one pipeline. */
     public void writeRecommendations(Map<Long, String> jsonByUser) {
+        long now = System.currentTimeMillis();
         try (AbstractPipeline p = redis.pipelined()) {
-            jsonByUser.forEach((u, json) -> p.setex(keys.recommendations(u), RECOMMENDATION_TTL.toSeconds(), json));
+            jsonByUser.forEach((u, json) -> {
+                p.setex(keys.recommendations(u), RECOMMENDATION_TTL.toSeconds(), json);
+                p.zadd(keys.recommendedUsers(), now, Long.toString(u));
+            });
             p.sync();
         }
     }
 
-    /** Recomputes and writes the speed recommendations of these users; returns how many were written. */
-    public int refreshSpeed(List<Long> users, int n) {
+    /** The merchandiser rules in force (their cache in Redis); none before the first rule. */
+    public MerchandisingRules rules() {
+        return RulesJson.read(redis.get(keys.rules()));
+    }
+
+    /** Recomputes the merged list of these users and writes their keys; returns how many were written. */
+    public int refresh(List<Long> users, int n) {
         if (users.isEmpty()) {
             return 0;
         }
+        Map<Long, String> json = compute(users, n);
+        writeRecommendations(json);
+        return json.size();
+    }
+
+    /**
+     * The merged list of each user (DESIGN.md, "Merge") as the JSON of their key, without writing it.
+     * A user Nowcast knows nothing about gets the trending fallback.
+     */
+    public Map<Long, String> compute(List<Long> users, int n) {
         Instant stream = streamTime();
         Instant now = Instant.now();
-        Map<Long, String> json = new LinkedHashMap<>();
+        // Blocks and exclusions may remove speed items after the fact, so the speed list is read twice as long.
+        Map<Long, SpeedInputs> speed = speedInputsExact(users, 2 * n);
+
+        Response<String> versionR;
+        Response<String> rulesR;
+        try (AbstractPipeline p = redis.pipelined()) {
+            versionR = p.get(keys.batchCurrent());
+            rulesR = p.get(keys.rules());
+            p.sync();
+        }
+        String version = versionR.get();
+        MerchandisingRules rules = RulesJson.read(rulesR.get());
+        long since = (stream == null ? 0 : stream.toEpochMilli()) - DAY_MS;
+
+        Map<Long, Response<String>> cfR = new HashMap<>();
+        Map<Long, Response<List<Tuple>>> cartedR = new HashMap<>();
+        Map<Long, Response<List<Tuple>>> boughtR = new HashMap<>();
+        try (AbstractPipeline p = redis.pipelined()) {
+            for (long u : users) {
+                if (version != null) {
+                    cfR.put(u, p.hget(keys.cf(version), Long.toString(u)));
+                    cartedR.put(u, p.zrangeByScoreWithScores(keys.carted(u), "(" + since, "+inf"));
+                    boughtR.put(u, p.zrangeByScoreWithScores(keys.bought(u), "(" + since, "+inf"));
+                }
+            }
+            p.sync();
+        }
+
+        Map<Long, List<CfItem>> cf = new HashMap<>();
+        Map<Long, List<String>> recent = new HashMap<>();
+        Set<String> recentProducts = new LinkedHashSet<>();
+        for (long u : users) {
+            Response<String> c = cfR.get(u);
+            cf.put(u, c == null || c.get() == null ? List.of() : BatchJson.cf(c.get()));
+            List<String> r = version == null ? List.of() : newestFirst(cartedR.get(u).get(), boughtR.get(u).get());
+            recent.put(u, r);
+            recentProducts.addAll(r);
+        }
+        Map<String, List<Neighbour>> neighbours = neighbours(version, recentProducts);
+
+        Set<String> candidates = new LinkedHashSet<>(rules.pins().keySet());
+        for (long u : users) {
+            cf.get(u).forEach(c -> candidates.add(c.productId()));
+            recent.get(u).forEach(r -> neighbours.getOrDefault(r, List.of()).forEach(nb -> candidates.add(nb.productId())));
+            speed.get(u).trending().forEach(t -> candidates.add(t.productId()));
+            speed.get(u).byCategory().values().forEach(l -> l.forEach(sp -> candidates.add(sp.productId())));
+        }
+        Map<String, MergeInputs.ProductFacts> facts = facts(candidates);
+
+        Map<Long, String> out = new LinkedHashMap<>();
+        for (long u : users) {
+            SpeedInputs in = speed.get(u);
+            Map<String, List<Neighbour>> mine = new LinkedHashMap<>();
+            recent.get(u).forEach(r -> mine.put(r, neighbours.getOrDefault(r, List.of())));
+            MergeInputs merge = new MergeInputs(cf.get(u), mine, SpeedRecommendations.compute(in, 2 * n), in.bought(), facts, rules);
+            out.put(u, RecommendationJson.write(u, RecommendationMerger.merge(merge, n), now, stream, version, rules.version()));
+        }
+        return out;
+    }
+
+    /** The speed inputs of each user, re-read with ranges of their own for heavy viewers. */
+    private Map<Long, SpeedInputs> speedInputsExact(List<Long> users, int n) {
+        Map<Long, SpeedInputs> out = speedInputs(users, n, false);
         List<Long> heavy = new ArrayList<>();
-        speedInputs(users, n, false).forEach((u, in) -> {
+        out.forEach((u, in) -> {
             if (mayHaveMissed(in, n)) {
                 heavy.add(u);
-            } else {
-                json.put(u, RecommendationJson.write(u, SpeedRecommendations.compute(in, n), now, stream));
             }
         });
         if (!heavy.isEmpty()) {
-            speedInputs(heavy, n, true).forEach((u, in) ->
-                    json.put(u, RecommendationJson.write(u, SpeedRecommendations.compute(in, n), now, stream)));
+            out.putAll(speedInputs(heavy, n, true));
         }
-        writeRecommendations(json);
-        return json.size();
+        return out;
+    }
+
+    /** Carted and bought products, newest first, each once. */
+    private static List<String> newestFirst(List<Tuple> carted, List<Tuple> bought) {
+        List<Tuple> all = new ArrayList<>(carted);
+        all.addAll(bought);
+        all.sort(java.util.Comparator.comparingDouble(Tuple::getScore).reversed().thenComparing(Tuple::getElement));
+        Set<String> seen = new LinkedHashSet<>();
+        all.forEach(t -> seen.add(t.getElement()));
+        return new ArrayList<>(seen);
+    }
+
+    /** The bought-together neighbours of these products in one batch version. */
+    private Map<String, List<Neighbour>> neighbours(String version, Set<String> products) {
+        Map<String, List<Neighbour>> out = new HashMap<>();
+        if (version == null || products.isEmpty()) {
+            return out;
+        }
+        Map<String, Response<String>> r = new HashMap<>();
+        try (AbstractPipeline p = redis.pipelined()) {
+            products.forEach(pid -> r.put(pid, p.hget(keys.copurchase(version), pid)));
+            p.sync();
+        }
+        r.forEach((pid, json) -> {
+            if (json.get() != null) {
+                out.put(pid, BatchJson.neighbours(json.get()));
+            }
+        });
+        return out;
+    }
+
+    /** Category and stock of each product in the catalog; deleted and unknown ones are left out. */
+    private Map<String, MergeInputs.ProductFacts> facts(Set<String> products) {
+        Map<String, Response<List<String>>> r = new HashMap<>();
+        try (AbstractPipeline p = redis.pipelined()) {
+            products.forEach(pid -> r.put(pid, p.hmget(keys.product(pid), "category", "in_stock")));
+            p.sync();
+        }
+        Map<String, MergeInputs.ProductFacts> out = new HashMap<>();
+        r.forEach((pid, f) -> {
+            List<String> v = f.get();
+            if (v.get(0) != null) {
+                out.put(pid, new MergeInputs.ProductFacts(v.get(0), "true".equals(v.get(1))));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Re-merges everyone who has a key, plus the users in {@code alsoUsersOf} (a HASH keyed by user id,
+     * such as a new {@code cf:{version}}), in pipelined chunks; after a batch publish or a rule change.
+     * Index entries older than the key's TTL are pruned first. Returns how many keys were written.
+     */
+    public int refreshEveryone(int n, String alsoUsersOf) {
+        redis.zremrangeByScore(keys.recommendedUsers(), Double.NEGATIVE_INFINITY,
+                System.currentTimeMillis() - RECOMMENDATION_TTL.toMillis());
+        long[] ids = new long[1024];
+        int count = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        ScanParams params = new ScanParams().count(10_000);
+        do {
+            ScanResult<Tuple> page = redis.zscan(keys.recommendedUsers(), cursor, params);
+            for (Tuple t : page.getResult()) {
+                ids = grow(ids, count);
+                ids[count++] = Long.parseLong(t.getElement());
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        if (alsoUsersOf != null) {
+            do {
+                ScanResult<Map.Entry<String, String>> page = redis.hscan(alsoUsersOf, cursor, params.count(2_000));
+                for (Map.Entry<String, String> e : page.getResult()) {
+                    ids = grow(ids, count);
+                    ids[count++] = Long.parseLong(e.getKey());
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        }
+        long[] sorted = java.util.Arrays.stream(ids, 0, count).sorted().distinct().toArray();
+        int written = 0;
+        for (int i = 0; i < sorted.length; i += REMERGE_CHUNK) {
+            List<Long> chunk = new ArrayList<>();
+            for (int j = i; j < Math.min(sorted.length, i + REMERGE_CHUNK); j++) {
+                chunk.add(sorted[j]);
+            }
+            written += refresh(chunk, n);
+        }
+        return written;
+    }
+
+    private static final int REMERGE_CHUNK = 1_000;
+
+    private static long[] grow(long[] a, int used) {
+        return used < a.length ? a : java.util.Arrays.copyOf(a, a.length * 2);
     }
 }

@@ -132,6 +132,14 @@ public final class RedisKeys {
         return prefix + "dlq:counts";
     }
 
+    /**
+     * {@code speed:applied_at}: STRING, the wall-clock time (ms) of the speed layer's last flush into Redis.
+     * Writer: speed layer (its Lua script). Readers: {@code /health}, dashboard. Permanent.
+     */
+    public String speedAppliedAt() {
+        return prefix + "speed:applied_at";
+    }
+
     /** {@code speed:counts}: HASH event kind (v, c, s, a, p) or {@code unknown_product} → records applied. Writer: speed layer. Permanent. */
     public String speedCounts() {
         return prefix + "speed:counts";
@@ -165,6 +173,32 @@ public final class RedisKeys {
     /** {@code products}: SET of every product id in the catalog (deleted ones leave). Writer: speed layer (catalog). Readers: batch layer. Permanent. */
     public String products() {
         return prefix + "products";
+    }
+
+    /**
+     * {@code rules:current}: STRING of JSON, the merchandiser rules in force ({@code version}, {@code pins}
+     * product → position, {@code blocked_products}, {@code blocked_categories}), a cache of the PostgreSQL
+     * table {@code merch_rules}. Writer: serving and dashboard, after every rule change. Readers: every merge. Permanent.
+     */
+    public String rules() {
+        return prefix + "rules:current";
+    }
+
+    /**
+     * {@code rules:version}: STRING, the version in {@link #rules}, written with it in one Lua call, so the
+     * REST API learns in the same round trip as a user's key whether that key predates the rules. Permanent.
+     */
+    public String rulesVersion() {
+        return prefix + "rules:version";
+    }
+
+    /**
+     * {@code recommendations:users}: ZSET user_id → when their {@code {user_id}} key was last written (ms),
+     * so a rule change or a batch publish can re-merge everyone who has a key. Writer: every merge (entries
+     * older than the key's TTL are pruned by re-merges). Permanent.
+     */
+    public String recommendedUsers() {
+        return prefix + "recommendations:users";
     }
 
     /**

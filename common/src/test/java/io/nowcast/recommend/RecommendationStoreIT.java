@@ -58,7 +58,7 @@ class RecommendationStoreIT {
         for (int i = 0; i < 130; i++) {
             redis.zadd(keys.viewed(7), 1_000_000_000_000L - 1000, id(i));
         }
-        assertEquals(1, store.refreshSpeed(List.of(7L), 20));
+        assertEquals(1, store.refresh(List.of(7L), 20));
         List<String> expected = new ArrayList<>();
         for (int i = 130; i < 150; i++) {
             expected.add(id(i));
@@ -75,7 +75,52 @@ class RecommendationStoreIT {
         redis.hset(keys.interest(8), "rs/cat", "1");
         redis.zadd(keys.viewed(8), 1_000_000_000_000L - 86_400_000L, id(0));
         redis.zadd(keys.viewed(8), 1_000_000_000_000L - 86_399_999L, id(1));
-        store.refreshSpeed(List.of(8L), 20);
+        store.refresh(List.of(8L), 20);
         assertEquals(List.of(id(0)), recommended(8), "p000's view is 24 h old; p001's is not; p002 is out of stock");
+    }
+
+    @Test
+    void theKeyMergesBatchViewsSpeedAndRulesAndSaysWhichVersionsMadeIt() throws Exception {
+        long now = 1_000_000_000_000L;
+        for (int i = 0; i < 8; i++) {
+            redis.hset(keys.product(id(i)), Map.of("category", i == 6 ? "rs/toys" : "rs/cat", "in_stock", i == 5 ? "false" : "true"));
+        }
+        redis.zadd(keys.category("rs/cat"), 3, id(4));
+        redis.hset(keys.interest(9), "rs/cat", "2");
+        redis.set(keys.batchCurrent(), "v1");
+        redis.hset(keys.cf("v1"), "9", BatchJson.cf(List.of(new CfItem(id(2), 9, id(7), 3), new CfItem(id(5), 8, id(7), 3))));
+        redis.hset(keys.copurchase("v1"), id(0), BatchJson.neighbours(List.of(new Neighbour(id(1), 20, 6, 2), new Neighbour(id(6), 10, 2, 2))));
+        redis.zadd(keys.carted(9), now - 60_000, id(0));
+        redis.zadd(keys.bought(9), now - 90_000_000L, id(7));
+        redis.set(keys.rules(), RulesJson.write(new MerchandisingRules(4, Map.of(id(3), 2), java.util.Set.of(), java.util.Set.of("rs/toys"))));
+
+        store.refresh(List.of(9L), 20);
+        JsonNode json = new ObjectMapper().readTree(redis.get(keys.recommendations(9)));
+        // bought-together p001 (p006's category is blocked), the pin at 2, CF p002 (p005 is out of stock), speed p004;
+        // p007 was bought over 24 h ago: excluded, and too old to drive bought-together.
+        assertEquals(List.of(id(1), id(3), id(2), id(4)), recommended(9));
+        List<String> sources = new ArrayList<>();
+        json.get("items").forEach(n -> sources.add(n.get("source").asText()));
+        assertEquals(List.of("bought_together", "pinned", "batch_cf", "speed"), sources);
+        assertEquals("bought with rs_p000 in 6 baskets (you carted or bought it in the last 24 h)", json.get("items").get(0).get("reason").asText());
+        assertEquals("v1", json.get("batch_version").asText());
+        assertEquals(4, json.get("rules_version").asLong());
+        assertEquals(java.time.Instant.ofEpochMilli(now).toString(), json.get("stream_time").asText());
+        assertEquals(1, redis.zcard(keys.recommendedUsers()));
+    }
+
+    @Test
+    void refreshingEveryoneCoversUsersWithKeysAndTheNewCfUsers() throws Exception {
+        redis.hset(keys.product(id(1)), Map.of("category", "rs/cat", "in_stock", "true"));
+        redis.hset(keys.product(id(2)), Map.of("category", "rs/cat", "in_stock", "true"));
+        store.refresh(List.of(11L, 12L), 20);
+        redis.set(keys.batchCurrent(), "v2");
+        redis.hset(keys.cf("v2"), "12", BatchJson.cf(List.of(new CfItem(id(1), 5, id(2), 2))));
+        redis.hset(keys.cf("v2"), "13", BatchJson.cf(List.of(new CfItem(id(2), 5, id(1), 2))));
+        assertEquals(3, store.refreshEveryone(20, keys.cf("v2")));
+        assertEquals(List.of(), recommended(11));
+        assertEquals(List.of(id(1)), recommended(12));
+        assertEquals(List.of(id(2)), recommended(13));
+        assertEquals(3, redis.zcard(keys.recommendedUsers()));
     }
 }

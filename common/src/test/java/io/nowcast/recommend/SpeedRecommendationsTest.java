@@ -69,7 +69,8 @@ class SpeedRecommendationsTest {
     @Test
     void jsonKeepsTheOriginalLayout() {
         String json = RecommendationJson.write(123, List.of(new RecommendedItem("p1", "speed", "why", 2.0)),
-                java.time.Instant.parse("2024-07-27T10:00:00Z"), null);
+                java.time.Instant.parse("2024-07-27T10:00:00Z"), null, "v7", 3);
         assertTrue(json.startsWith("{\"user_id\":123,\"recommended_products\":[\"p1\"],\"items\":[{\"product_id\":\"p1\",\"source\":\"speed\""), json);
+        assertTrue(json.endsWith("\"generated_at\":\"2024-07-27T10:00:00Z\",\"stream_time\":null,\"batch_version\":\"v7\",\"rules_version\":3}"), json);
     }
 }

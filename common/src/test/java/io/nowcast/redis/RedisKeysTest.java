@@ -29,6 +29,10 @@ class RedisKeysTest {
     void batchVersions() {
         assertEquals("products", keys.products());
         assertEquals("batch:current", keys.batchCurrent());
+        assertEquals("rules:current", keys.rules());
+        assertEquals("speed:applied_at", keys.speedAppliedAt());
+        assertEquals("rules:version", keys.rulesVersion());
+        assertEquals("recommendations:users", keys.recommendedUsers());
         assertEquals("batch:versions", keys.batchVersions());
         assertEquals("batch:pending", keys.batchPending());
         assertEquals("batch:meta:20240727T020000Z-r3", keys.batchMeta("20240727T020000Z-r3"));

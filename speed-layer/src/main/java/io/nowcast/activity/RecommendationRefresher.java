@@ -92,7 +92,7 @@ final class RecommendationRefresher {
                 }
                 if (!batch.isEmpty()) {
                     long t0 = System.nanoTime();
-                    store.refreshSpeed(batch, n);
+                    store.refresh(batch, n);
                     busyNanos += System.nanoTime() - t0;
                     rounds++;
                     usersRefreshed += batch.size();

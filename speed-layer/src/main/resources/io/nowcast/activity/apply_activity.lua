@@ -228,6 +228,9 @@ for reason, c in pairs(dlqCounts) do redis.call('HINCRBY', P .. 'dlq:counts', re
 for kind, c in pairs(kindCounts) do redis.call('HINCRBY', P .. 'speed:counts', kind, c) end
 redis.call('HSET', watermarkKey, partition, lastOffset)
 redis.call('SET', P .. 'stream:time', streamTime)
+-- Wall-clock time of this flush, so /health can say how fresh the speed layer is whatever the event times.
+local clock = redis.call('TIME')
+redis.call('SET', P .. 'speed:applied_at', clock[1] * 1000 + math.floor(clock[2] / 1000))
 
 -- Expire interest buckets whose time has come, a bounded number of users per call.
 local due = redis.call('ZRANGEBYSCORE', P .. 'interest:due', '-inf', streamTime, 'LIMIT', 0, sweepLimit)

@@ -167,7 +167,10 @@ class ActivityScriptIT {
 
     @Test
     void lateEventsAreCountedAndReturnedButChangeNothing() {
+        long before = System.currentTimeMillis();
         script.apply(0, List.of(view(1, "p1", at("12:00"))));
+        long appliedAt = Long.parseLong(redis.get(keys.speedAppliedAt()));
+        assertTrue(appliedAt >= before - 1000 && appliedAt <= System.currentTimeMillis() + 1000, "the flush's wall-clock time, not event time");
         Record late = view(2, "p1", at("11:44:59"));
         Record inTime = view(3, "p1", at("11:45:00"));
         ActivityScript.Result r = script.apply(0, List.of(late, inTime));

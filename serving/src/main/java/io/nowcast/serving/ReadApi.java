@@ -1,0 +1,218 @@
+package io.nowcast.serving;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import io.nowcast.recommend.BatchView;
+import io.nowcast.recommend.Neighbour;
+import io.nowcast.recommend.RecommendationStore;
+import io.nowcast.recommend.ScoredProduct;
+import io.nowcast.redis.RedisKeys;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.Tuple;
+
+/** The read side of the REST API: a user's merged list, trending, and a product's bought-together list. */
+final class ReadApi {
+    static final int MAX_LIMIT = 100;
+    static final int MAX_BOUGHT_TOGETHER = 50;
+    /** How far a category-filtered trending read scans a window's counts before it stops. */
+    static final int MAX_TRENDING_SCAN = 20_000;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final UnifiedJedis redis;
+    private final RedisKeys keys;
+    private final RecommendationStore store;
+    private final BatchView batch;
+    private final int n;
+    private final Metrics metrics;
+
+    ReadApi(UnifiedJedis redis, RedisKeys keys, int n, Metrics metrics) {
+        this.redis = redis;
+        this.keys = keys;
+        this.store = new RecommendationStore(redis, keys);
+        this.batch = new BatchView(redis, keys);
+        this.n = n;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The user's key, as apps would read it from Redis, cut to {@code limit} after {@code exclude}. One
+     * round trip reads the key and the rules' version; a key older than the rules is merged again on the
+     * spot and written back, so a rule change shows on the next read. A user without a key gets the merge
+     * of what Nowcast knows of them, which for a stranger is the trending list; it is not written.
+     */
+    void recommendations(Context ctx) throws Exception {
+        long user = Params.userId(ctx);
+        int limit = Params.limit(ctx, Math.min(10, n), MAX_LIMIT);
+        Set<String> exclude = Params.exclude(ctx);
+        List<String> both = redis.mget(keys.recommendations(user), keys.rulesVersion());
+        String json = both.get(0);
+        long rulesVersion = both.get(1) == null ? 0 : Long.parseLong(both.get(1));
+        JsonNode root = json == null ? null : MAPPER.readTree(json);
+        if (root == null) {
+            metrics.fallback();
+            root = MAPPER.readTree(store.compute(List.of(user), n).get(user));
+        } else if (root.path("rules_version").asLong() < rulesVersion) {
+            metrics.remergedOnRead();
+            store.refresh(List.of(user), n);
+            root = MAPPER.readTree(redis.get(keys.recommendations(user)));
+        }
+        ObjectNode out = MAPPER.createObjectNode();
+        out.put("user_id", user);
+        ArrayNode ids = out.putArray("recommended_products");
+        ArrayNode items = out.putArray("items");
+        for (JsonNode item : root.path("items")) {
+            if (items.size() >= limit) {
+                break;
+            }
+            if (!exclude.contains(item.path("product_id").asText())) {
+                ids.add(item.path("product_id").asText());
+                items.add(item);
+            }
+        }
+        out.put("known_user", json != null);
+        for (String f : List.of("generated_at", "stream_time", "batch_version", "rules_version")) {
+            out.set(f, root.get(f));
+        }
+        ctx.contentType("application/json").result(MAPPER.writeValueAsString(out));
+    }
+
+    /** The top products of a trending window by views (ties by product id), optionally of one category. */
+    void trending(Context ctx) throws Exception {
+        int limit = Params.limit(ctx, 10, MAX_LIMIT);
+        String category = ctx.queryParam("category") == null ? null : Params.id("category", ctx.queryParam("category"));
+        String window = ctx.queryParam("window") == null ? "latest" : ctx.queryParam("window");
+        String text;
+        if (window.equals("latest")) {
+            text = store.latestWindow();
+        } else {
+            text = windowText(window);
+            if (redis.zscore(keys.trendingWindows(), text) == null) {
+                throw new NotFoundResponse("no page views recorded in the window starting " + text);
+            }
+        }
+        ObjectNode out = MAPPER.createObjectNode();
+        out.put("window_start", text);
+        out.put("category", category);
+        ArrayNode items = out.putArray("items");
+        if (text != null) {
+            String key = keys.trendingCounts(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+            List<ScoredProduct> top = category == null ? top(key, limit) : topOfCategory(key, category, limit);
+            Map<String, List<String>> facts = details(top);
+            int rank = 0;
+            for (ScoredProduct p : top) {
+                List<String> f = facts.get(p.productId());
+                items.addObject().put("rank", ++rank).put("product_id", p.productId()).put("views", (long) p.score())
+                        .put("name", f.get(0)).put("category", f.get(1)).put("in_stock", "true".equals(f.get(2)));
+            }
+        }
+        ctx.contentType("application/json").result(MAPPER.writeValueAsString(out));
+    }
+
+    /** A product's bought-together neighbours in the live batch version, best first. Unknown products are 404. */
+    void boughtTogether(Context ctx) throws Exception {
+        String product = Params.id("productId", ctx.pathParam("productId"));
+        int limit = Params.limit(ctx, 10, MAX_BOUGHT_TOGETHER);
+        if (!redis.exists(keys.product(product))) {
+            throw new NotFoundResponse("no product '" + Params.clip(product) + "' in the catalog");
+        }
+        String version = batch.currentVersion().orElse(null);
+        List<Neighbour> neighbours = version == null ? List.of() : batch.neighbours(version, product);
+        neighbours = neighbours.subList(0, Math.min(limit, neighbours.size()));
+        List<ScoredProduct> asScored = neighbours.stream().map(nb -> new ScoredProduct(nb.productId(), nb.llr())).toList();
+        Map<String, List<String>> facts = details(asScored);
+        ObjectNode out = MAPPER.createObjectNode();
+        out.put("product_id", product);
+        out.put("batch_version", version);
+        ArrayNode items = out.putArray("items");
+        for (Neighbour nb : neighbours) {
+            List<String> f = facts.get(nb.productId());
+            items.addObject().put("product_id", nb.productId()).put("name", f.get(0)).put("category", f.get(1))
+                    .put("in_stock", "true".equals(f.get(2))).put("llr", nb.llr()).put("support", nb.support())
+                    .put("lift", nb.lift()).put("reason", "bought together in " + nb.support() + " baskets");
+        }
+        ctx.contentType("application/json").result(MAPPER.writeValueAsString(out));
+    }
+
+    /** A window start as the API takes it: {@code yyyy-MM-ddTHH:00:00} (UTC), on the hour. */
+    static String windowText(String s) {
+        try {
+            LocalDateTime t = LocalDateTime.parse(Params.id("window", s));
+            if (t.getMinute() != 0 || t.getSecond() != 0 || t.getNano() != 0) {
+                throw new BadRequestResponse("window must start on the hour, e.g. 2024-03-21T10:00:00, got '" + Params.clip(s) + "'");
+            }
+            return RedisKeys.windowText(t.toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            throw new BadRequestResponse("window must be 'latest' or a window start like 2024-03-21T10:00:00, got '" + Params.clip(s) + "'");
+        }
+    }
+
+    /** The best k members of a counts ZSET, views descending then product id ascending, exactly at the tie boundary. */
+    private List<ScoredProduct> top(String key, int k) {
+        List<Tuple> t = redis.zrevrangeWithScores(key, 0, k - 1);
+        List<ScoredProduct> out = new ArrayList<>();
+        if (t.size() < k) {
+            t.forEach(x -> out.add(new ScoredProduct(x.getElement(), x.getScore())));
+            out.sort(ScoredProduct.BEST_FIRST);
+            return out;
+        }
+        double lowest = t.get(t.size() - 1).getScore();
+        t.stream().filter(x -> x.getScore() > lowest).forEach(x -> out.add(new ScoredProduct(x.getElement(), x.getScore())));
+        out.sort(ScoredProduct.BEST_FIRST);
+        // Redis orders equal scores by member descending in reverse ranges; read the boundary's ties ascending.
+        redis.zrangeByScoreWithScores(key, lowest, lowest, 0, k - out.size())
+                .forEach(x -> out.add(new ScoredProduct(x.getElement(), x.getScore())));
+        return out;
+    }
+
+    /** The best k products of one category in a counts ZSET, scanning down until no tie can be missed. */
+    private List<ScoredProduct> topOfCategory(String key, String category, int k) {
+        List<ScoredProduct> matches = new ArrayList<>();
+        int page = 500;
+        for (int from = 0; from < MAX_TRENDING_SCAN; from += page) {
+            List<Tuple> t = redis.zrevrangeWithScores(key, from, from + page - 1);
+            Map<String, Response<String>> cats = new HashMap<>();
+            try (AbstractPipeline p = redis.pipelined()) {
+                t.forEach(x -> cats.put(x.getElement(), p.hget(keys.product(x.getElement()), "category")));
+                p.sync();
+            }
+            t.forEach(x -> {
+                if (category.equals(cats.get(x.getElement()).get())) {
+                    matches.add(new ScoredProduct(x.getElement(), x.getScore()));
+                }
+            });
+            matches.sort(ScoredProduct.BEST_FIRST);
+            boolean pastTies = !t.isEmpty() && matches.size() >= k && t.get(t.size() - 1).getScore() < matches.get(k - 1).score();
+            if (t.size() < page || pastTies) {
+                break;
+            }
+        }
+        return matches.subList(0, Math.min(k, matches.size()));
+    }
+
+    /** name, category and in_stock of each product (nulls for deleted ones), in one pipeline. */
+    private Map<String, List<String>> details(List<ScoredProduct> products) {
+        Map<String, Response<List<String>>> r = new HashMap<>();
+        try (AbstractPipeline p = redis.pipelined()) {
+            products.forEach(sp -> r.put(sp.productId(), p.hmget(keys.product(sp.productId()), "name", "category", "in_stock")));
+            p.sync();
+        }
+        Map<String, List<String>> out = new HashMap<>();
+        r.forEach((pid, v) -> out.put(pid, v.get()));
+        return out;
+    }
+}
