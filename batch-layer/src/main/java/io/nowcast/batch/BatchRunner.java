@@ -12,6 +12,7 @@ import io.nowcast.copurchase.Scoring;
 import io.nowcast.db.Database;
 import io.nowcast.master.MasterDataset;
 import io.nowcast.publish.BatchPublisher;
+import io.nowcast.recommend.RecommendationStore;
 import io.nowcast.recommend.BatchJson;
 import io.nowcast.redis.RedisKeys;
 import io.nowcast.runs.BatchRun;
@@ -82,6 +83,9 @@ public final class BatchRunner {
                 BatchRun.Stats stats = progress.stats();
                 runLog.succeed(runId, stats, version, progress.warnings());
                 LOG.info("batch run {} published version {}: {}", runId, version, stats);
+                if (version != null) {
+                    remerge(redis, version);
+                }
                 return new Outcome(runId, false, version, null, stats);
             } catch (Exception e) {
                 // Spark's SparkException is checked in Java's eyes yet thrown from everywhere.
@@ -190,6 +194,25 @@ public final class BatchRunner {
         publisher.flip(version, old, config.graceSeconds());
         CrashPoint.maybe(config, BatchConfig.CRASH_AFTER_FLIP);
         return version;
+    }
+
+    /**
+     * Re-merges the per-user keys of everyone the new version may change: users with a key, and users
+     * in its CF lists. The version is live before this starts (readers of the batch views see it at once);
+     * keys follow within seconds. A failure here leaves the run succeeded: each key is merged again at
+     * its user's next event, and the next publish retries.
+     */
+    private void remerge(RedisClient redis, String version) {
+        RedisKeys keys = new RedisKeys(config.endpoints().redisPrefix());
+        long t0 = System.nanoTime();
+        try {
+            int users = new RecommendationStore(redis, keys).refreshEveryone(config.recommendations(), keys.cf(version));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            new BatchPublisher(redis, keys).meta(version, "remerged_users", Integer.toString(users));
+            LOG.info("batch version {}: re-merged the keys of {} users in {} ms", version, users, ms);
+        } catch (RuntimeException e) {
+            LOG.warn("batch version {} is live, but re-merging the per-user keys failed: {}", version, e.toString());
+        }
     }
 
     static String describe(Throwable e) {

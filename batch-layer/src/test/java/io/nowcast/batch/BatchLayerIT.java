@@ -73,6 +73,9 @@ class BatchLayerIT {
     void publishesNeighboursAndUserListsAsWorkedOutByHand() {
         try (BatchFixture fx = new BatchFixture("batchlayer")) {
             fx.catalog("p1", "p2", "p3", "p4", "p5");
+            for (String p : List.of("p1", "p2", "p3", "p4", "p5")) {
+                fx.redis.hset(fx.keys.product(p), Map.of("category", "c", "in_stock", "true"));
+            }
             fx.append(spark, history());
             BatchRunner runner = new BatchRunner(spark, fx.config(Map.of()));
             BatchRunner.Outcome out = runner.run("test");
@@ -100,8 +103,13 @@ class BatchLayerIT {
             assertEquals(java.time.LocalDate.of(2024, 7, 27), run.asOf());
             assertTrue(run.warnings().contains("1 purchases of products not in the catalog were left out (e.g. [px])"), run.warnings());
             assertEquals(Map.of("run_id", Long.toString(out.runId()), "as_of", "2024-07-27", "lookback_days", "90",
-                    "baskets", "7", "pairs", "2", "users", "3"), withoutPublishedAt(view.meta(v)));
+                    "baskets", "7", "pairs", "2", "users", "3", "remerged_users", "3"), withoutPublishedAt(view.meta(v)));
             assertEquals(Set.of(), fx.redis.smembers(fx.keys.batchPending()));
+
+            // After the flip, every CF user's key is merged again: user 9's list now leads with the batch's pick.
+            String key = fx.redis.get(fx.keys.recommendations(9));
+            assertTrue(key != null && key.contains("\"recommended_products\":[\"p2\"]") && key.contains("\"source\":\"batch_cf\"")
+                    && key.contains("\"batch_version\":\"" + v + "\""), key);
         }
     }
 

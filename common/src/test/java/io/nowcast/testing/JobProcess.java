@@ -24,7 +24,15 @@ public final class JobProcess {
     }
 
     public static JobProcess start(Class<?> mainClass, Map<String, String> env, Path log, String... args) {
-        Path target = Path.of("target");
+        return start(Path.of("target"), mainClass.getName(), env, log, args);
+    }
+
+    /** A main class of another module of this build (e.g. {@code speed-layer}), on that module's classpath. */
+    public static JobProcess startInModule(String module, String mainClass, Map<String, String> env, Path log, String... args) {
+        return start(Path.of("..", module, "target"), mainClass, env, log, args);
+    }
+
+    private static JobProcess start(Path target, String mainClass, Map<String, String> env, Path log, String... args) {
         try {
             String cp = String.join(":", target.resolve("classes").toAbsolutePath().toString(),
                     Files.readString(target.resolve("classpath.txt")).trim(),
@@ -36,14 +44,14 @@ public final class JobProcess {
                 throw new AssertionError("run through failsafe: it passes Spark's JVM options as nowcast.spark.jvm.opens");
             }
             cmd.addAll(Arrays.asList(opens.trim().split("\\s+")));
-            cmd.addAll(List.of("-Xmx1g", "-cp", cp, mainClass.getName()));
+            cmd.addAll(List.of("-Xmx1g", "-cp", cp, mainClass));
             cmd.addAll(Arrays.asList(args));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);
             pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
             return new JobProcess(pb.start(), log);
         } catch (IOException e) {
-            throw new UncheckedIOException("starting " + mainClass.getSimpleName(), e);
+            throw new UncheckedIOException("starting " + mainClass + " from " + target.toAbsolutePath(), e);
         }
     }
 
