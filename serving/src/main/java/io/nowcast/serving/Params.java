@@ -53,11 +53,12 @@ final class Params {
         if (s == null || s.isEmpty()) {
             return out;
         }
-        for (String p : s.split(",", -1)) {
+        String[] parts = s.split(",", -1);
+        if (parts.length > MAX_EXCLUDE) {
+            throw new BadRequestResponse("exclude takes at most " + MAX_EXCLUDE + " product ids, got " + parts.length);
+        }
+        for (String p : parts) {
             out.add(id("each product id in exclude", p.trim()));
-            if (out.size() > MAX_EXCLUDE) {
-                throw new BadRequestResponse("exclude takes at most " + MAX_EXCLUDE + " product ids");
-            }
         }
         return out;
     }

@@ -95,6 +95,9 @@ final class ReadApi {
     void trending(Context ctx) throws Exception {
         int limit = Params.limit(ctx, 10, MAX_LIMIT);
         String category = ctx.queryParam("category") == null ? null : Params.id("category", ctx.queryParam("category"));
+        if (category != null && !redis.sismember(keys.categories(), category)) {
+            throw new NotFoundResponse("no category '" + Params.clip(category) + "' in the catalog");
+        }
         String window = ctx.queryParam("window") == null ? "latest" : ctx.queryParam("window");
         String text;
         if (window.equals("latest")) {

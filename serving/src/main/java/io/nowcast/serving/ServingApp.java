@@ -70,6 +70,13 @@ public final class ServingApp implements AutoCloseable {
             c.jetty.port = config.port();
             c.http.maxRequestSize = config.maxBodyBytes();
             c.startup.showJavalinBanner = false;
+            // Requests Jetty refuses before Javalin sees them (a bad URI, say) get JSON too, without stacks.
+            c.jetty.modifyServer(server -> {
+                org.eclipse.jetty.server.handler.ErrorHandler errors = new org.eclipse.jetty.server.handler.ErrorHandler();
+                errors.setDefaultResponseMimeType("application/json");
+                errors.setShowStacks(false);
+                server.setErrorHandler(errors);
+            });
             c.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
             c.routes.get(ApiPaths.RECOMMENDATIONS, read::recommendations);
             c.routes.get(ApiPaths.TRENDING, read::trending);
