@@ -280,6 +280,22 @@ public final class RecommendationStore {
         return out;
     }
 
+    /**
+     * The list of a user Nowcast knows nothing about: trending, with the rules applied. It is the merge of
+     * a user id no event can carry (user ids are non-negative; EventJson rejects the rest), so it follows
+     * exactly the same rules as everyone else's list. Its {@code user_id} is -1.
+     */
+    public String fallback(int n) {
+        return compute(List.of(NO_USER), n).get(NO_USER);
+    }
+
+    private static final long NO_USER = -1;
+
+    /** Whether Redis holds anything about this user that a merge would use (views, interests, purchases, carts). */
+    public boolean knows(long userId) {
+        return redis.exists(keys.interest(userId), keys.viewed(userId), keys.bought(userId), keys.carted(userId)) > 0;
+    }
+
     /** The speed inputs of each user, re-read with ranges of their own for heavy viewers. */
     private Map<Long, SpeedInputs> speedInputsExact(List<Long> users, int n) {
         Map<Long, SpeedInputs> out = speedInputs(users, n, false);

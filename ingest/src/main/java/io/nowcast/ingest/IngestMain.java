@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  * line on stderr and a non-zero exit: 2 for bad usage or configuration, 1 for failures.
  */
 @Command(name = "nowcast-ingest", mixinStandardHelpOptions = true,
-        subcommands = {SimulateCommand.class, HistoryCommand.class, ProduceCommand.class, TailCommand.class, ProbeCommand.class},
+        subcommands = {SimulateCommand.class, HistoryCommand.class, ProduceCommand.class, TailCommand.class, ProbeCommand.class, LoadCommand.class},
         description = "Gets data into Kafka: the shop simulator, file replay, topic tail and the freshness probe.")
 public final class IngestMain implements Runnable {
     @Override

@@ -31,9 +31,12 @@ final class Metrics {
 
     /** One finished request; {@code route} is the matched path template, so ids do not explode the label set. */
     void request(String method, String route, int status, float millis) {
-        Timer.builder("nowcast_http_requests").tag("method", method).tag("route", route).tag("status", Integer.toString(status))
-                .register(registry).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+        timers.computeIfAbsent(method + ' ' + status + ' ' + route, k -> Timer.builder("nowcast_http_requests").tag("method", method)
+                .tag("route", route).tag("status", Integer.toString(status)).register(registry))
+                .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
     }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     void fallback() {
         fallbacks.increment();

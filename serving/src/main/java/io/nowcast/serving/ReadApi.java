@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -40,7 +41,12 @@ final class ReadApi {
     private final int n;
     private final Metrics metrics;
 
-    ReadApi(UnifiedJedis redis, RedisKeys keys, int n, Metrics metrics) {
+    private final PipelinedReads reads;
+    private final java.util.concurrent.ExecutorService slow;
+
+    ReadApi(UnifiedJedis redis, RedisKeys keys, int n, Metrics metrics, PipelinedReads reads, java.util.concurrent.ExecutorService slow) {
+        this.reads = reads;
+        this.slow = slow;
         this.redis = redis;
         this.keys = keys;
         this.store = new RecommendationStore(redis, keys);
@@ -53,42 +59,68 @@ final class ReadApi {
      * The user's key, as apps would read it from Redis, cut to {@code limit} after {@code exclude}. One
      * round trip reads the key and the rules' version; a key older than the rules is merged again on the
      * spot and written back, so a rule change shows on the next read. A user without a key gets the merge
-     * of what Nowcast knows of them, which for a stranger is the trending list; it is not written.
+     * of what Nowcast knows of them, not written; a stranger gets the trending fallback, which is shared by
+     * all strangers and recomputed at most once a second or when the rules change.
      */
     void recommendations(Context ctx) throws Exception {
         long user = Params.userId(ctx);
         int limit = Params.limit(ctx, Math.min(10, n), MAX_LIMIT);
         Set<String> exclude = Params.exclude(ctx);
-        List<String> both = redis.mget(keys.recommendations(user), keys.rulesVersion());
-        String json = both.get(0);
+        String key = keys.recommendations(user);
+        List<String> both;
+        try {
+            both = reads.read(p -> p.mget(key, keys.rulesVersion())).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        String raw = both.get(0);
         long rulesVersion = both.get(1) == null ? 0 : Long.parseLong(both.get(1));
-        JsonNode root = json == null ? null : MAPPER.readTree(json);
-        if (root == null) {
+        RenderedList list = raw == null ? null : parsed.get(user);
+        String body = list != null && list.raw.equals(raw) && list.rulesVersion >= rulesVersion
+                ? list.answer(user, limit, exclude, true)
+                : slowAnswer(user, limit, exclude, raw, rulesVersion);
+        ctx.contentType("application/json").result(body);
+    }
+
+    /** A key not parsed yet or older than the rules, a user without a key, or a stranger. */
+    private String slowAnswer(long user, int limit, Set<String> exclude, String raw, long rulesVersion) {
+        RenderedList list;
+        if (raw == null) {
             metrics.fallback();
-            root = MAPPER.readTree(store.compute(List.of(user), n).get(user));
-        } else if (root.path("rules_version").asLong() < rulesVersion) {
-            metrics.remergedOnRead();
-            store.refresh(List.of(user), n);
-            root = MAPPER.readTree(redis.get(keys.recommendations(user)));
-        }
-        ObjectNode out = MAPPER.createObjectNode();
-        out.put("user_id", user);
-        ArrayNode ids = out.putArray("recommended_products");
-        ArrayNode items = out.putArray("items");
-        for (JsonNode item : root.path("items")) {
-            if (items.size() >= limit) {
-                break;
+            list = store.knows(user) ? new RenderedList(store.compute(List.of(user), n).get(user)) : stranger(rulesVersion);
+        } else {
+            list = new RenderedList(raw);
+            if (list.rulesVersion < rulesVersion) {
+                metrics.remergedOnRead();
+                store.refresh(List.of(user), n);
+                list = new RenderedList(redis.get(keys.recommendations(user)));
             }
-            if (!exclude.contains(item.path("product_id").asText())) {
-                ids.add(item.path("product_id").asText());
-                items.add(item);
-            }
+            remember(user, list);
         }
-        out.put("known_user", json != null);
-        for (String f : List.of("generated_at", "stream_time", "batch_version", "rules_version")) {
-            out.set(f, root.get(f));
+        return list.answer(user, limit, exclude, raw != null);
+    }
+
+    /** Parsed keys by user; dropped wholesale when full (a cache miss only costs one parse). */
+    private final java.util.concurrent.ConcurrentHashMap<Long, RenderedList> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_PARSED = 200_000;
+    private volatile RenderedList strangers;
+    private volatile long strangersAt;
+
+    private void remember(long user, RenderedList list) {
+        if (parsed.size() >= MAX_PARSED) {
+            parsed.clear();
         }
-        ctx.contentType("application/json").result(MAPPER.writeValueAsString(out));
+        parsed.put(user, list);
+    }
+
+    private RenderedList stranger(long rulesVersion) {
+        RenderedList s = strangers;
+        if (s == null || s.rulesVersion < rulesVersion || System.nanoTime() - strangersAt > 1_000_000_000L) {
+            s = new RenderedList(store.fallback(n));
+            strangers = s;
+            strangersAt = System.nanoTime();
+        }
+        return s;
     }
 
     /** The top products of a trending window by views (ties by product id), optionally of one category. */

@@ -38,6 +38,8 @@ public final class ServingApp implements AutoCloseable {
     private final Producer<String, String> producer;
     private final Admin admin;
     private final RuleChanges rules;
+    private final PipelinedReads reads;
+    private final java.util.concurrent.ExecutorService slow;
 
     private ServingApp(ServingConfig config) {
         var e = config.endpoints();
@@ -59,7 +61,14 @@ public final class ServingApp implements AutoCloseable {
         }
 
         Metrics metrics = new Metrics();
-        ReadApi read = new ReadApi(redis, keys, config.recommendations(), metrics);
+        reads = new PipelinedReads(redis);
+        // Work that parses or blocks on Redis, off the pipelined reads thread; bounded like Jetty's own pool.
+        slow = java.util.concurrent.Executors.newFixedThreadPool(16, r -> {
+            Thread t = new Thread(r, "nowcast-serving-slow");
+            t.setDaemon(true);
+            return t;
+        });
+        ReadApi read = new ReadApi(redis, keys, config.recommendations(), metrics, reads, slow);
         EventsApi events = new EventsApi(producer, config.maxEvents(), metrics);
         RulesApi rulesApi = new RulesApi(rules, config.adminToken());
         HealthApi health = new HealthApi(admin, redis, keys, db, config.staleSeconds(), metrics);
@@ -70,6 +79,10 @@ public final class ServingApp implements AutoCloseable {
             c.jetty.port = config.port();
             c.http.maxRequestSize = config.maxBodyBytes();
             c.startup.showJavalinBanner = false;
+            // Answers are a few KB of JSON; compressing each costs more CPU than it saves on a LAN or loopback.
+            c.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
+            // A small pool: more threads than cores only contend for Jetty's locks here (profiled).
+            c.jetty.threadPool = new org.eclipse.jetty.util.thread.QueuedThreadPool(config.threads(), Math.min(8, config.threads()));
             // Requests Jetty refuses before Javalin sees them (a bad URI, say) get JSON too, without stacks.
             c.jetty.modifyServer(server -> {
                 org.eclipse.jetty.server.handler.ErrorHandler errors = new org.eclipse.jetty.server.handler.ErrorHandler();
@@ -164,6 +177,8 @@ public final class ServingApp implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        reads.close();
+        slow.shutdownNow();
         rules.close();
         producer.close();
         admin.close();

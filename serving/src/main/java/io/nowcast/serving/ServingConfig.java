@@ -11,9 +11,10 @@ import io.nowcast.config.Env;
  * @param maxBodyBytes the largest request body; larger ones get 413
  * @param adminToken the bearer token rule changes need; without one, rules are read-only over HTTP
  * @param staleSeconds how long after the speed layer's last flush /health calls it stale
+ * @param threads Jetty's request threads (Jetty also runs its selectors on them)
  */
 public record ServingConfig(Endpoints endpoints, String host, int port, int recommendations, int maxEvents,
-                            long maxBodyBytes, String adminToken, int staleSeconds) {
+                            long maxBodyBytes, String adminToken, int staleSeconds, int threads) {
 
     public static ServingConfig from(Env env) {
         ServingConfig c = new ServingConfig(
@@ -24,7 +25,8 @@ public record ServingConfig(Endpoints endpoints, String host, int port, int reco
                 env.integer("NOWCAST_SERVING_MAX_EVENTS", 1_000, 1, 100_000),
                 env.integer("NOWCAST_SERVING_MAX_BODY_KB", 1_024, 1, 64 * 1024) * 1024L,
                 env.string("NOWCAST_ADMIN_TOKEN", null),
-                env.integer("NOWCAST_STALE_SECONDS", 60, 1, 86_400));
+                env.integer("NOWCAST_STALE_SECONDS", 60, 1, 86_400),
+                env.integer("NOWCAST_SERVING_THREADS", 32, 8, 1000));
         env.check();
         return c;
     }

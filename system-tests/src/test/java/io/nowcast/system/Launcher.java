@@ -31,6 +31,7 @@ final class Launcher {
         env.put("NOWCAST_KAFKA_PORT", String.valueOf(freePort()));
         env.put("NOWCAST_KAFKA_CONTROLLER_PORT", String.valueOf(freePort()));
         env.put("NOWCAST_SIM_RATE", "100");
+        env.put("NOWCAST_SERVING_PORT", String.valueOf(freePort()));
     }
 
     record Result(int rc, String out, String err) {

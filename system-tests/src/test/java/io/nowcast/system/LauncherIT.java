@@ -98,6 +98,8 @@ class LauncherIT {
             assertTrue(status.out().matches("(?s).*simulator\\s+running\\s+\\d+.*"), status.toString());
             assertTrue(status.out().matches("(?s).*speed\\s+running\\s+\\d+\\s+-\\s+ok.*"), status.toString());
             assertTrue(status.out().matches("(?s).*batch\\s+running\\s+\\d+\\s+-\\s+ok \\(cron '0 2 \\* \\* \\*' UTC\\).*"), status.toString());
+            String api = "http://127.0.0.1:" + l.env.get("NOWCAST_SERVING_PORT");
+            assertTrue(status.out().matches("(?s).*serving\\s+running\\s+\\d+\\s+" + l.env.get("NOWCAST_SERVING_PORT") + "\\s+ok.*"), status.toString());
 
             try (RedisClient redis = RedisClient.create("127.0.0.1", redisPort)) {
                 long deadline = System.currentTimeMillis() + 90_000;
@@ -107,6 +109,11 @@ class LauncherIT {
                 assertTrue(redis.zcard("trending:windows") > 0, "the speed layer turned the simulator's views into trending windows");
                 assertTrue(redis.exists("stream:time"));
             }
+            io.nowcast.testing.Http http = new io.nowcast.testing.Http(api);
+            io.nowcast.testing.Http.Answer trending = http.get("/api/v1/trending");
+            assertEquals(200, trending.status(), trending.toString());
+            assertTrue(trending.json().get("items").size() > 0, "the API serves the stack's trending: " + trending);
+            assertEquals(200, http.get("/health").status(), "Kafka, Redis and PostgreSQL all answer the API");
 
             Launcher.Result tail = l.run("tail", "--count", "5", "--timeout", "60");
             assertEquals(0, tail.rc(), tail.toString());
@@ -128,12 +135,17 @@ class LauncherIT {
                 String version = redis.get("batch:current");
                 assertTrue(batch.out().contains(version), batch.toString());
                 assertTrue(redis.hlen("copurchase:" + version) > 100, "neighbours for many of the shop's products");
+                String product = redis.hkeys("copurchase:" + version).iterator().next();
+                io.nowcast.testing.Http.Answer together = http.get("/api/v1/products/" + product + "/bought-together");
+                assertEquals(200, together.status(), together.toString());
+                assertEquals(version, together.json().get("batch_version").asText());
+                assertTrue(together.json().get("items").size() > 0, together.toString());
             }
         } finally {
             Map<String, Long> pids = l.pids();
             Launcher.Result down = l.run("down", "--purge");
             assertEquals(0, down.rc(), down.toString());
-            assertEquals(Set.of("redis", "kafka", "speed", "batch", "simulator"), pids.keySet(), "the managed components");
+            assertEquals(Set.of("redis", "kafka", "speed", "batch", "serving", "simulator"), pids.keySet(), "the managed components");
             pids.forEach((name, pid) -> assertFalse(Launcher.alive(pid), name + " still running"));
             assertFalse(Launcher.listening(l.kafkaPort()), "kafka port freed");
             assertFalse(Launcher.listening(redisPort), "redis port freed");
