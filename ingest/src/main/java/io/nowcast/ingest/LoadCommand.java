@@ -1,12 +1,8 @@
 package io.nowcast.ingest;
 
 import io.nowcast.config.Endpoints;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,9 +20,9 @@ import io.nowcast.redis.RedisKeys;
 
 /**
  * {@code ./nowcast load}: an open-loop load generator for the REST API. Request i is due at
- * start + i / rate whatever happened to earlier ones; a worker takes the next due request, waits for its
- * time, sends it on its own keep-alive connection and records the latency from when it was due, so a
- * slow server shows as queueing delay instead of hiding it (no coordinated omission). Users are drawn
+ * start + i / rate whatever happened to earlier ones; it goes out on an idle keep-alive connection when
+ * due (or when one frees up) and its latency counts from when it was due, so a slow server shows as
+ * queueing delay instead of hiding it (no coordinated omission). Users are drawn
  * uniformly from 1..users. With {@code --redis}, it reads the per-user keys straight from Redis instead,
  * closed-loop, as fast as the threads go, and reports GETs per second.
  */
@@ -71,6 +67,11 @@ public final class LoadCommand implements Callable<Integer> {
         return redis ? redisReads() : http();
     }
 
+    /**
+     * One thread drives every connection with non-blocking sockets: it sends each request when it falls
+     * due on an idle connection (or as soon as one frees up, the wait counting as latency), and reads
+     * answers as they come. A thread per connection cost the machine more CPU than the server it measured.
+     */
     private Integer http() throws Exception {
         URI base = URI.create(url);
         String host = base.getHost();
@@ -78,87 +79,167 @@ public final class LoadCommand implements Callable<Integer> {
         long period = 1_000_000_000L / rate;
         long total = duration.toNanos() / period;
         long skip = warmup.toNanos() / period;
-        AtomicLong next = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        AtomicLong non200 = new AtomicLong();
-        AtomicLong lastDone = new AtomicLong();
-        long start = System.nanoTime() + 200_000_000L;
-        List<long[]> samples = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        int[] counts = new int[connections];
+        long[] latencies = new long[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, total - skip))];
+        int counted = 0;
+        long errors = 0;
+        long non200 = 0;
+        Random random = new Random(1);
+        java.nio.channels.Selector selector = java.nio.channels.Selector.open();
+        java.util.ArrayDeque<Conn> idle = new java.util.ArrayDeque<>();
         for (int c = 0; c < connections; c++) {
-            long[] mine = new long[(int) Math.min(Integer.MAX_VALUE - 8, total / connections * 3 + 1024)];
-            samples.add(mine);
-            int id = c;
-            Thread t = new Thread(() -> {
-                Random random = new Random(id * 7919L + 1);
-                Connection conn = null;
-                while (true) {
-                    long i = next.getAndIncrement();
-                    if (i >= total) {
-                        break;
-                    }
-                    long due = start + i * period;
-                    long wait;
-                    while ((wait = due - System.nanoTime()) > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    String p = path.replace("{user}", Integer.toString(1 + random.nextInt(users)));
-                    try {
-                        if (conn == null) {
-                            conn = new Connection(host, port);
-                        }
-                        int status = conn.get(p, host);
-                        if (status != 200) {
-                            non200.incrementAndGet();
-                        }
-                    } catch (IOException e) {
-                        errors.incrementAndGet();
-                        if (conn != null) {
-                            conn.close();
-                        }
-                        conn = null;
-                        continue;
-                    }
-                    long now = System.nanoTime();
-                    if (i >= skip && counts[id] < mine.length) {
-                        mine[counts[id]++] = now - due;
-                    }
-                    lastDone.accumulateAndGet(now, Math::max);
+            idle.add(new Conn(selector, host, port));
+        }
+        long start = System.nanoTime() + 100_000_000L;
+        long next = 0;
+        long done = 0;
+        long lastDone = start;
+        while (done < total) {
+            long now = System.nanoTime();
+            while (next < total && start + next * period <= now && !idle.isEmpty()) {
+                Conn c = idle.poll();
+                String p = path.replace("{user}", Integer.toString(1 + random.nextInt(users)));
+                c.send(("GET " + p + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII), next, start + next * period);
+                next++;
+            }
+            long wait = next < total && !idle.isEmpty() ? start + next * period - System.nanoTime() : 1_000_000L;
+            if (wait >= 1_000_000L) {
+                selector.select(wait / 1_000_000L);
+            } else if (selector.selectNow() == 0 && wait > 0) {
+                // Under a millisecond to the next send: the selector's millisecond timeout would batch sends.
+                LockSupport.parkNanos(wait);
+            }
+            var it = selector.selectedKeys().iterator();
+            while (it.hasNext()) {
+                var key = it.next();
+                it.remove();
+                Conn c = (Conn) key.attachment();
+                int status;
+                try {
+                    status = c.read();
+                } catch (IOException e) {
+                    errors++;
+                    done++;
+                    c.reopen(selector, host, port);
+                    idle.add(c);
+                    continue;
                 }
-                if (conn != null) {
-                    conn.close();
+                if (status == 0) {
+                    continue;
                 }
-            }, "load-" + c);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
+                long t = System.nanoTime();
+                if (status != 200) {
+                    non200++;
+                }
+                if (c.index >= skip && counted < latencies.length) {
+                    latencies[counted++] = t - c.due;
+                }
+                done++;
+                lastDone = t;
+                idle.add(c);
+            }
         }
-        for (Thread t : threads) {
-            t.join();
+        for (Conn c : idle) {
+            c.close();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        int n = 0;
-        for (int c = 0; c < connections; c++) {
-            n += counts[c];
-        }
-        long[] all = new long[n];
-        int k = 0;
-        for (int c = 0; c < connections; c++) {
-            System.arraycopy(samples.get(c), 0, all, k, counts[c]);
-            k += counts[c];
-        }
+        selector.close();
+        long[] all = Arrays.copyOf(latencies, counted);
         Arrays.sort(all);
+        int n = all.length;
         // Throughput is what was answered per second from the first counted due time to the last answer:
         // a server that falls behind stretches that span and shows a lower rate than the target.
-        double counted = Math.max(1e-9, (lastDone.get() - (start + skip * period)) / 1e9);
-        System.out.printf("load: target %d/s for %s, %d connections: sent %d in %.1f s; counted %d after the warm-up (%.0f/s); errors %d, non-200 %d%n",
-                rate, duration, connections, total, seconds, n, n / counted, errors.get(), non200.get());
+        double seconds = Math.max(1e-9, (lastDone - (start + skip * period)) / 1e9);
+        System.out.printf("load: target %d/s for %s, %d connections: sent %d; counted %d after the warm-up (%.0f/s); errors %d, non-200 %d%n",
+                rate, duration, connections, total, n, n / seconds, errors, non200);
         System.out.printf("load: latency from due time: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
                 pct(all, 50), pct(all, 90), pct(all, 99), pct(all, 99.9), n == 0 ? 0 : all[n - 1] / 1e6);
         System.out.printf("target_rps=%d achieved_rps=%.0f p50_ms=%.2f p99_ms=%.2f errors=%d non200=%d%n",
-                rate, n / counted, pct(all, 50), pct(all, 99), errors.get(), non200.get());
-        return errors.get() == 0 ? 0 : 1;
+                rate, n / seconds, pct(all, 50), pct(all, 99), errors, non200);
+        return errors == 0 ? 0 : 1;
+    }
+
+    /** One keep-alive connection: at most one request in flight; reads one answer with a Content-Length. */
+    private static final class Conn {
+        private java.nio.channels.SocketChannel channel;
+        private java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(64 * 1024);
+        long index;
+        long due;
+
+        Conn(java.nio.channels.Selector selector, String host, int port) throws IOException {
+            open(selector, host, port);
+        }
+
+        private void open(java.nio.channels.Selector selector, String host, int port) throws IOException {
+            channel = java.nio.channels.SocketChannel.open(new InetSocketAddress(host, port));
+            channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            channel.configureBlocking(false);
+            channel.register(selector, java.nio.channels.SelectionKey.OP_READ, this);
+            in.clear();
+        }
+
+        void reopen(java.nio.channels.Selector selector, String host, int port) throws IOException {
+            close();
+            open(selector, host, port);
+        }
+
+        void send(byte[] request, long index, long due) throws IOException {
+            this.index = index;
+            this.due = due;
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(request);
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+        }
+
+        /** Reads what arrived; returns the status once a whole answer is in, else 0. */
+        int read() throws IOException {
+            if (channel.read(in) < 0) {
+                throw new IOException("closed by the server");
+            }
+            int end = headerEnd();
+            if (end < 0) {
+                if (!in.hasRemaining()) {
+                    in = java.nio.ByteBuffer.allocate(in.capacity() * 2).put(in.flip());
+                }
+                return 0;
+            }
+            String head = new String(in.array(), 0, end, StandardCharsets.US_ASCII);
+            int length = 0;
+            for (String line : head.split("\r\n")) {
+                if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+                    length = Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            int whole = end + 4 + length;
+            if (in.position() < whole) {
+                if (in.capacity() < whole) {
+                    in = java.nio.ByteBuffer.allocate(whole * 2).put(in.flip());
+                }
+                return 0;
+            }
+            int status = Integer.parseInt(head.substring(9, 12));
+            in.flip();
+            in.position(whole);
+            in.compact();
+            return status;
+        }
+
+        private int headerEnd() {
+            byte[] a = in.array();
+            for (int i = 3; i < in.position(); i++) {
+                if (a[i] == '\n' && a[i - 1] == '\r' && a[i - 2] == '\n' && a[i - 3] == '\r') {
+                    return i - 3;
+                }
+            }
+            return -1;
+        }
+
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
     }
 
     private static double pct(long[] sorted, double p) {
@@ -211,82 +292,4 @@ public final class LoadCommand implements Callable<Integer> {
         return p;
     }
 
-    /** One HTTP/1.1 keep-alive connection that sends GETs and reads whole answers. */
-    private static final class Connection {
-        private final Socket socket;
-        private final OutputStream out;
-        private final InputStream in;
-        private final byte[] buffer = new byte[64 * 1024];
-
-        Connection(String host, int port) throws IOException {
-            socket = new Socket();
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), 5_000);
-            socket.setSoTimeout(30_000);
-            out = socket.getOutputStream();
-            in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-        }
-
-        int get(String path, String host) throws IOException {
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            String status = line();
-            if (status == null || !status.startsWith("HTTP/1.1 ")) {
-                throw new IOException("no HTTP answer: " + status);
-            }
-            int length = -1;
-            boolean chunked = false;
-            String h;
-            while ((h = line()) != null && !h.isEmpty()) {
-                String lower = h.toLowerCase(java.util.Locale.ROOT);
-                if (lower.startsWith("content-length:")) {
-                    length = Integer.parseInt(h.substring(15).trim());
-                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                    chunked = true;
-                }
-            }
-            if (chunked) {
-                int size;
-                while ((size = Integer.parseInt(line().trim(), 16)) > 0) {
-                    skip(size);
-                    line();
-                }
-                line();
-            } else if (length > 0) {
-                skip(length);
-            }
-            return Integer.parseInt(status.substring(9, 12));
-        }
-
-        private void skip(int n) throws IOException {
-            while (n > 0) {
-                int r = in.read(buffer, 0, Math.min(n, buffer.length));
-                if (r < 0) {
-                    throw new IOException("connection closed mid-body");
-                }
-                n -= r;
-            }
-        }
-
-        private String line() throws IOException {
-            StringBuilder b = new StringBuilder();
-            int c;
-            while ((c = in.read()) >= 0) {
-                if (c == '\n') {
-                    int len = b.length();
-                    return len > 0 && b.charAt(len - 1) == '\r' ? b.substring(0, len - 1) : b.toString();
-                }
-                b.append((char) c);
-            }
-            return b.length() == 0 ? null : b.toString();
-        }
-
-        void close() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
-        }
-    }
 }

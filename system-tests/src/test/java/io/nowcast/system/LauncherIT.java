@@ -41,7 +41,7 @@ class LauncherIT {
     @Test
     void everySubcommandHasHelp() {
         Launcher l = new Launcher(tmp);
-        for (String cmd : List.of("demo", "up", "down", "status", "simulate", "produce", "tail", "topics", "test", "build", "history", "batch")) {
+        for (String cmd : List.of("demo", "up", "down", "status", "simulate", "produce", "tail", "topics", "test", "build", "history", "batch", "serve", "load")) {
             Launcher.Result r = l.run(cmd, "--help");
             assertEquals(0, r.rc(), cmd + ": " + r);
             assertTrue(r.out().toLowerCase().contains("usage"), cmd + ": " + r);
