@@ -14,8 +14,8 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Redis reads of concurrent requests sent together: one thread takes every read waiting, sends them as
- * one pipeline and completes each request's future. Blocking one request thread per Redis round trip
+ * Redis reads of concurrent requests sent together: a reads thread takes every read waiting, sends them
+ * as one pipeline and completes each request's future; a few such threads keep several pipelines in flight. Blocking one request thread per Redis round trip
  * cost more CPU than the rest of a request on this 2-core machine (a pooled blocking GET runs at about
  * 60 K/s machine-wide; pipelined, Redis takes hundreds of thousands); here a busy second costs a few
  * thousand round trips instead of one per request, and no request thread waits on Redis.
@@ -41,14 +41,22 @@ final class PipelinedReads implements AutoCloseable {
 
     private final UnifiedJedis redis;
     private final BlockingQueue<Read<?>> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean open = true;
 
-    PipelinedReads(UnifiedJedis redis) {
+    /**
+     * @param pipelines how many pipelines may be in flight at once, one thread each: while Redis runs a
+     *     long script (the speed layer's flushes take milliseconds under load), one pipeline in flight
+     *     would cap reads at one batch per script
+     */
+    PipelinedReads(UnifiedJedis redis, int pipelines) {
         this.redis = redis;
-        thread = new Thread(this::run, "nowcast-redis-reads");
-        thread.setDaemon(true);
-        thread.start();
+        for (int i = 0; i < pipelines; i++) {
+            Thread t = new Thread(this::run, "nowcast-redis-reads-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
     }
 
     /** Queues one read (e.g. {@code p -> p.mget(a, b)}); its future completes on the reads thread, so keep continuations short. */
@@ -93,6 +101,6 @@ final class PipelinedReads implements AutoCloseable {
     @Override
     public void close() {
         open = false;
-        thread.interrupt();
+        threads.forEach(Thread::interrupt);
     }
 }

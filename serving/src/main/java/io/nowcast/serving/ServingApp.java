@@ -61,7 +61,7 @@ public final class ServingApp implements AutoCloseable {
         }
 
         Metrics metrics = new Metrics();
-        reads = new PipelinedReads(redis);
+        reads = new PipelinedReads(redis, 4);
         // Work that parses or blocks on Redis, off the pipelined reads thread; bounded like Jetty's own pool.
         slow = java.util.concurrent.Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, "nowcast-serving-slow");
