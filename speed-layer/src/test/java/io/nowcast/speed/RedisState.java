@@ -10,26 +10,23 @@ import redis.clients.jedis.RedisClient;
 final class RedisState {
     private static final io.nowcast.redis.RedisKeys NAMES = new io.nowcast.redis.RedisKeys("");
     private static final String WALL_CLOCK = NAMES.speedAppliedAt();
-    private static final String WRITTEN_AT = NAMES.recommendedUsers();
+    private static final String KEY_INDEX = NAMES.recommendedUsers();
 
     private RedisState() {}
 
     /**
      * Key (without prefix) → canonical value, leaving out per-user recommendation keys: they are derived
      * when each user's refresh ran, from whatever the other partition had applied by then, and the
-     * end-to-end test checks them. Wall-clock bookkeeping is left out too ({@code speed:applied_at}, the
-     * time of the last flush) or compared without its times ({@code recommendations:users}: who has a
-     * key, not when it was written). {@code except} names further keys to leave out.
+     * end-to-end test checks them; so is their index ({@code recommendations:users}: who has a key and
+     * when it was written; a user whose refresh a crash cut short gets the key at their next event). The
+     * time of the last flush ({@code speed:applied_at}) is wall clock. {@code except} names further keys
+     * to leave out.
      */
     static Map<String, String> dump(RedisClient redis, String prefix, Set<String> except) {
         Map<String, String> out = new TreeMap<>();
         for (String key : redis.keys(prefix + "*")) {
             String name = key.substring(prefix.length());
-            if (name.matches("\\d+") || except.contains(name) || name.equals(WALL_CLOCK)) {
-                continue;
-            }
-            if (name.equals(WRITTEN_AT)) {
-                out.put(name, new TreeSet<>(redis.zrange(key, 0, -1)).toString());
+            if (name.matches("\\d+") || except.contains(name) || name.equals(WALL_CLOCK) || name.equals(KEY_INDEX)) {
                 continue;
             }
             String value = switch (redis.type(key)) {
