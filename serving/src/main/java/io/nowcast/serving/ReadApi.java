@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -42,11 +41,9 @@ final class ReadApi {
     private final Metrics metrics;
 
     private final PipelinedReads reads;
-    private final java.util.concurrent.ExecutorService slow;
 
-    ReadApi(UnifiedJedis redis, RedisKeys keys, int n, Metrics metrics, PipelinedReads reads, java.util.concurrent.ExecutorService slow) {
+    ReadApi(UnifiedJedis redis, RedisKeys keys, int n, Metrics metrics, PipelinedReads reads) {
         this.reads = reads;
-        this.slow = slow;
         this.redis = redis;
         this.keys = keys;
         this.store = new RecommendationStore(redis, keys);

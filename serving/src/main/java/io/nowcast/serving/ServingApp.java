@@ -39,7 +39,6 @@ public final class ServingApp implements AutoCloseable {
     private final Admin admin;
     private final RuleChanges rules;
     private final PipelinedReads reads;
-    private final java.util.concurrent.ExecutorService slow;
 
     private ServingApp(ServingConfig config) {
         var e = config.endpoints();
@@ -62,13 +61,7 @@ public final class ServingApp implements AutoCloseable {
 
         Metrics metrics = new Metrics();
         reads = new PipelinedReads(redis, 4);
-        // Work that parses or blocks on Redis, off the pipelined reads thread; bounded like Jetty's own pool.
-        slow = java.util.concurrent.Executors.newFixedThreadPool(16, r -> {
-            Thread t = new Thread(r, "nowcast-serving-slow");
-            t.setDaemon(true);
-            return t;
-        });
-        ReadApi read = new ReadApi(redis, keys, config.recommendations(), metrics, reads, slow);
+        ReadApi read = new ReadApi(redis, keys, config.recommendations(), metrics, reads);
         EventsApi events = new EventsApi(producer, config.maxEvents(), metrics);
         RulesApi rulesApi = new RulesApi(rules, config.adminToken());
         HealthApi health = new HealthApi(admin, redis, keys, db, config.staleSeconds(), metrics);
@@ -178,7 +171,6 @@ public final class ServingApp implements AutoCloseable {
     public void close() {
         app.stop();
         reads.close();
-        slow.shutdownNow();
         rules.close();
         producer.close();
         admin.close();
