@@ -198,11 +198,6 @@ public final class RecommendationStore {
         }
     }
 
-    /** The merchandiser rules in force (their cache in Redis); none before the first rule. */
-    public MerchandisingRules rules() {
-        return RulesJson.read(redis.get(keys.rules()));
-    }
-
     /** Recomputes the merged list of these users and writes their keys; returns how many were written. */
     public int refresh(List<Long> users, int n) {
         if (users.isEmpty()) {

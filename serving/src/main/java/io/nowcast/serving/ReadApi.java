@@ -89,8 +89,9 @@ final class ReadApi {
             list = new RenderedList(raw);
             if (list.rulesVersion < rulesVersion) {
                 metrics.remergedOnRead();
-                store.refresh(List.of(user), n);
-                list = new RenderedList(redis.get(keys.recommendations(user)));
+                String merged = store.compute(List.of(user), n).get(user);
+                store.writeRecommendations(java.util.Map.of(user, merged));
+                list = new RenderedList(merged);
             }
             remember(user, list);
         }
