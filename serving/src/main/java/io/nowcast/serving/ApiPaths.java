@@ -7,7 +7,8 @@ public final class ApiPaths {
     public static final String BOUGHT_TOGETHER = "/api/v1/products/{productId}/bought-together";
     public static final String EVENTS = "/api/v1/events";
     public static final String RULES = "/api/v1/rules";
-    public static final String RULE = "/api/v1/rules/{kind}/{target}";
+    /** {@code <target>} may hold slashes: categories do ({@code home/kitchen}). */
+    public static final String RULE = "/api/v1/rules/{kind}/<target>";
     public static final String HEALTH = "/health";
     public static final String METRICS = "/metrics";
     public static final String OPENAPI = "/openapi.yaml";
@@ -16,6 +17,10 @@ public final class ApiPaths {
 
     public static String recommendations(long userId) {
         return RECOMMENDATIONS.replace("{userId}", Long.toString(userId));
+    }
+
+    public static String rule(String kind, String target) {
+        return RULE.replace("{kind}", kind).replace("<target>", target);
     }
 
     public static String boughtTogether(String productId) {

@@ -139,7 +139,10 @@ class ServingIT {
                 assertEquals(200, pin.status(), pin.toString());
                 Http.Answer block = http.send("PUT", "/api/v1/rules/block_product/" + p(6), null, null, "Authorization", "Bearer " + TOKEN);
                 assertEquals(200, block.status(), block.toString());
-                long version = block.json().get("version").asLong();
+                Http.Answer blockCategory = http.send("PUT", ApiPaths.rule("block_category", "sv/toys"), null, null, "Authorization", "Bearer " + TOKEN);
+                assertEquals(200, blockCategory.status(), "a category with a slash: " + blockCategory);
+                assertTrue(http.get(ApiPaths.RULES).body().contains("\"target\":\"sv/toys\""));
+                long version = blockCategory.json().get("version").asLong();
                 recs = http.get(ApiPaths.recommendations(1)).json();
                 assertEquals(p(5), ids(recs).get(0), recs.toString());
                 assertEquals("pinned", recs.get("items").get(0).get("source").asText());
