@@ -48,11 +48,6 @@ public final class RecommendationStore {
      */
     static final int SHARED_RANGE_SLACK = 100;
 
-    /** The inputs of the speed recommendations of each user, enough to fill {@code n} items. */
-    public Map<Long, SpeedInputs> speedInputs(List<Long> users, int n) {
-        return speedInputs(users, n, false);
-    }
-
     /**
      * @param perUser size each category's range by the user's viewed and bought products (exact for
      *     heavy viewers), instead of one range shared by every user in the call

@@ -252,7 +252,6 @@ public final class LoadCommand implements Callable<Integer> {
 
     private Integer redisReads() throws Exception {
         RedisKeys keys = new RedisKeys(endpoints.redisPrefix());
-        AtomicLong done = new AtomicLong();
         long end = System.nanoTime() + duration.toNanos();
         long countFrom = System.nanoTime() + warmup.toNanos();
         AtomicLong counted = new AtomicLong();
@@ -266,7 +265,6 @@ public final class LoadCommand implements Callable<Integer> {
                     long now;
                     while ((now = System.nanoTime()) < end) {
                         client.get(keys.recommendations(1 + random.nextInt(users)));
-                        done.incrementAndGet();
                         if (now >= countFrom) {
                             counted.incrementAndGet();
                         }
