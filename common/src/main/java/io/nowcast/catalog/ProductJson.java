@@ -39,6 +39,11 @@ public final class ProductJson {
         } catch (JsonProcessingException e) {
             return error("not valid JSON (" + e.getOriginalMessage() + ")");
         }
+        return parse(o);
+    }
+
+    /** Checks an already parsed catalog object (a CSV row or a database row turned into JSON, say). */
+    public static Parsed parse(JsonNode o) {
         if (o == null || !o.isObject()) {
             return error("not a JSON object");
         }

@@ -17,6 +17,9 @@ public final class Topics {
     /** Rejected events: the raw bytes, with the reason in the {@code reason} header. Written by the speed layer. */
     public static final String USER_ACTIVITY_DLQ = "user_activity_dlq";
 
+    /** Catalog rows that CDC rejected (null category, negative price, oversized text): the row as JSON, keyed by product id, the reason in the {@code reason} header. */
+    public static final String PRODUCT_CATALOG_DLQ = "product_catalog_dlq";
+
     /** Header on a dead-lettered record that names why it was rejected (a {@code RejectReason} code). */
     public static final String DLQ_REASON_HEADER = "reason";
 
@@ -35,6 +38,7 @@ public final class Topics {
         return List.of(
                 new TopicSpec(USER_ACTIVITY, activityPartitions, Map.of("retention.ms", String.valueOf(7L * 24 * 3600 * 1000))),
                 new TopicSpec(PRODUCT_CATALOG, activityPartitions, Map.of("cleanup.policy", "compact")),
-                new TopicSpec(USER_ACTIVITY_DLQ, 1, Map.of("retention.ms", String.valueOf(14L * 24 * 3600 * 1000))));
+                new TopicSpec(USER_ACTIVITY_DLQ, 1, Map.of("retention.ms", String.valueOf(14L * 24 * 3600 * 1000))),
+                new TopicSpec(PRODUCT_CATALOG_DLQ, 1, Map.of("retention.ms", String.valueOf(14L * 24 * 3600 * 1000))));
     }
 }

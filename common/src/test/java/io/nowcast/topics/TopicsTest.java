@@ -11,10 +11,11 @@ class TopicsTest {
     @Test
     void namesAreTheDesignsAndOnlyTheCatalogIsCompacted() {
         List<Topics.TopicSpec> all = Topics.all(3);
-        assertEquals(List.of("user_activity", "product_catalog", "user_activity_dlq"), all.stream().map(Topics.TopicSpec::name).toList());
+        assertEquals(List.of("user_activity", "product_catalog", "user_activity_dlq", "product_catalog_dlq"), all.stream().map(Topics.TopicSpec::name).toList());
         assertEquals(3, all.get(0).partitions());
         assertFalse(all.get(0).compacted());
         assertTrue(all.get(1).compacted());
         assertFalse(all.get(2).compacted());
+        assertFalse(all.get(3).compacted());
     }
 }
