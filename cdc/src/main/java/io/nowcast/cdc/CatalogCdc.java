@@ -17,7 +17,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import io.nowcast.topics.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -52,7 +57,7 @@ public final class CatalogCdc implements AutoCloseable {
                 "linger.ms", "5",
                 "compression.type", "lz4",
                 "client.id", "nowcast-cdc"));
-        this.publisher = new CatalogPublisher(producer);
+        this.publisher = new CatalogPublisher(producer, () -> liveKeys(config.endpoints().kafkaBootstrap()));
         this.engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(config.debezium())
                 .notifying(publisher)
@@ -70,6 +75,37 @@ public final class CatalogCdc implements AutoCloseable {
                     }
                 })
                 .build();
+    }
+
+    /** Reads product_catalog to its end: the keys whose latest record is not a tombstone. */
+    static java.util.Set<String> liveKeys(String bootstrap) {
+        java.util.Map<String, Boolean> live = new java.util.HashMap<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", bootstrap,
+                "key.deserializer", StringDeserializer.class.getName(),
+                "value.deserializer", StringDeserializer.class.getName(),
+                "isolation.level", "read_committed",
+                "client.id", "nowcast-cdc-reconcile"))) {
+            java.util.List<TopicPartition> parts = c.partitionsFor(Topics.PRODUCT_CATALOG).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, String> r : c.poll(java.time.Duration.ofMillis(500))) {
+                    if (r.key() != null) {
+                        live.put(r.key(), r.value() != null);
+                    }
+                }
+            }
+        }
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        live.forEach((k, v) -> {
+            if (v) {
+                keys.add(k);
+            }
+        });
+        return keys;
     }
 
     /** Prepares PostgreSQL (schema, wal_level, publication) and starts streaming. */

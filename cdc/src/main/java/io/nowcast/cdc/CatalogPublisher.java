@@ -21,19 +21,33 @@ import org.slf4j.LoggerFactory;
  * offsets never run ahead of Kafka. After a crash Debezium replays from its last flushed offset: a
  * replayed upsert or tombstone is the same record again, which the compacted topic and the speed
  * layer's idempotent catalog writes absorb.
+ *
+ * <p>A snapshot that a crash cut short is taken again from the start, and a row deleted in between is
+ * in neither that snapshot nor the stream after it. So when a snapshot completes, every product still
+ * live on the topic that the snapshot did not see gets a tombstone: the topic then holds exactly the
+ * table.
  */
 final class CatalogPublisher implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogPublisher.class);
     private static final long SNAPSHOT_LOG_EVERY = 10_000;
 
     private final Producer<String, String> producer;
+    private final TopicKeys topicKeys;
+    private final java.util.Set<String> snapshotKeys = new java.util.HashSet<>();
     final AtomicLong upserts = new AtomicLong();
     final AtomicLong deletes = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
     final AtomicLong snapshotRows = new AtomicLong();
 
-    CatalogPublisher(Producer<String, String> producer) {
+    /** {@code topicKeys} lists the products live on the topic (for the end of a snapshot). */
+    CatalogPublisher(Producer<String, String> producer, TopicKeys topicKeys) {
         this.producer = producer;
+        this.topicKeys = topicKeys;
+    }
+
+    /** The keys whose latest record on {@code product_catalog} is not a tombstone. */
+    interface TopicKeys {
+        java.util.Set<String> live();
     }
 
     @Override
@@ -61,12 +75,21 @@ final class CatalogPublisher implements DebeziumEngine.ChangeConsumer<RecordChan
                 }
                 case SKIP -> { }
             }
-            if (change.snapshot() && snapshotRows.incrementAndGet() % SNAPSHOT_LOG_EVERY == 0) {
-                LOG.info("nowcast: cdc snapshot: {} rows so far", snapshotRows.get());
+            if (change.snapshot()) {
+                if (change.productId() != null) {
+                    snapshotKeys.add(change.productId());
+                }
+                if (snapshotRows.incrementAndGet() % SNAPSHOT_LOG_EVERY == 0) {
+                    LOG.info("nowcast: cdc snapshot: {} rows so far", snapshotRows.get());
+                }
             }
             snapshotDone |= change.lastOfSnapshot();
         }
         producer.flush();
+        if (snapshotDone) {
+            sent.addAll(tombstonesForRowsTheSnapshotDidNotSee());
+            producer.flush();
+        }
         for (Future<RecordMetadata> f : sent) {
             try {
                 f.get();
@@ -82,6 +105,21 @@ final class CatalogPublisher implements DebeziumEngine.ChangeConsumer<RecordChan
         if (snapshotDone) {
             LOG.info("nowcast: cdc snapshot done: {} rows; streaming changes", snapshotRows.get());
         }
+    }
+
+    private List<Future<RecordMetadata>> tombstonesForRowsTheSnapshotDidNotSee() {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (String key : topicKeys.live()) {
+            if (!snapshotKeys.contains(key)) {
+                sent.add(producer.send(new ProducerRecord<>(Topics.PRODUCT_CATALOG, key, null)));
+                deletes.incrementAndGet();
+            }
+        }
+        if (!sent.isEmpty()) {
+            LOG.info("nowcast: cdc snapshot: {} products on the topic are no longer in the table; sent their tombstones", sent.size());
+        }
+        snapshotKeys.clear();
+        return sent;
     }
 
     @Override

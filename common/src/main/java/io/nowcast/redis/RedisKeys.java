@@ -202,6 +202,20 @@ public final class RedisKeys {
     }
 
     /**
+     * {@code catalog:version}: STRING counter, raised by the catalog writer (in the same script as the
+     * change) whenever a product may have to leave recommendation lists: deleted, out of stock, or moved
+     * to another category. Writer: speed layer. Reader: the speed layer's catalog re-merge. Permanent.
+     */
+    public String catalogVersion() {
+        return prefix + "catalog:version";
+    }
+
+    /** {@code catalog:remerged}: STRING, the {@code catalog:version} whose re-merge of every keyed user finished. Writer and reader: speed layer. Permanent. */
+    public String catalogRemerged() {
+        return prefix + "catalog:remerged";
+    }
+
+    /**
      * {@code batch:current}: STRING, the live batch version. Readers dereference it, then read that
      * version's keys, so a publish is one atomic flip. Writer: batch layer. Readers: serving, dashboard. Permanent.
      */

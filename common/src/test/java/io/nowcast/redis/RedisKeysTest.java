@@ -33,6 +33,8 @@ class RedisKeysTest {
         assertEquals("speed:applied_at", keys.speedAppliedAt());
         assertEquals("rules:version", keys.rulesVersion());
         assertEquals("recommendations:users", keys.recommendedUsers());
+        assertEquals("catalog:version", keys.catalogVersion());
+        assertEquals("catalog:remerged", keys.catalogRemerged());
         assertEquals("batch:versions", keys.batchVersions());
         assertEquals("batch:pending", keys.batchPending());
         assertEquals("batch:meta:20240727T020000Z-r3", keys.batchMeta("20240727T020000Z-r3"));

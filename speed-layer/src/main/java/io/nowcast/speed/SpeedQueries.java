@@ -1,6 +1,7 @@
 package io.nowcast.speed;
 
 import io.nowcast.activity.ActivityWriter;
+import io.nowcast.catalog.CatalogRemerge;
 import io.nowcast.catalog.CatalogWriter;
 import io.nowcast.events.KafkaEvents;
 import io.nowcast.master.MasterDataset;
@@ -28,6 +29,7 @@ public final class SpeedQueries {
     private SpeedQueries() {}
 
     public static List<StreamingQuery> start(SparkSession spark, SpeedConfig c) throws TimeoutException {
+        CatalogRemerge.of(c).check(); // a re-merge a crash cut short
         StreamingQuery catalog = catalog(spark, c);
         if (c.trigger().equals(SpeedConfig.AVAILABLE_NOW)) {
             // A backfill joins views to the catalog as it stands, so the catalog goes first.
@@ -62,7 +64,10 @@ public final class SpeedQueries {
     static StreamingQuery catalog(SparkSession spark, SpeedConfig c) throws TimeoutException {
         return KafkaEvents.read(spark, c.kafkaBootstrap(), Topics.PRODUCT_CATALOG, "earliest")
                 .writeStream().queryName(CATALOG)
-                .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> batch.foreachPartition(new CatalogPartition(c)))
+                .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (batch, id) -> {
+                    batch.foreachPartition(new CatalogPartition(c));
+                    CatalogRemerge.of(c).check();
+                })
                 .option("checkpointLocation", c.checkpoint(CATALOG).toString())
                 .trigger(c.trigger().equals(SpeedConfig.AVAILABLE_NOW) ? Trigger.AvailableNow() : Trigger.ProcessingTime(1_000))
                 .start();

@@ -11,6 +11,7 @@ final class RedisState {
     private static final io.nowcast.redis.RedisKeys NAMES = new io.nowcast.redis.RedisKeys("");
     private static final String WALL_CLOCK = NAMES.speedAppliedAt();
     private static final String KEY_INDEX = NAMES.recommendedUsers();
+    private static final String CATALOG_REMERGED = NAMES.catalogRemerged();
 
     private RedisState() {}
 
@@ -18,7 +19,8 @@ final class RedisState {
      * Key (without prefix) → canonical value, leaving out per-user recommendation keys: they are derived
      * when each user's refresh ran, from whatever the other partition had applied by then, and the
      * end-to-end test checks them; so is their index ({@code recommendations:users}: who has a key and
-     * when it was written; a user whose refresh a crash cut short gets the key at their next event). The
+     * when it was written; a user whose refresh a crash cut short gets the key at their next event), and
+     * the catalog version the background re-merge has reached. The
      * time of the last flush ({@code speed:applied_at}) is wall clock. {@code except} names further keys
      * to leave out.
      */
@@ -26,7 +28,8 @@ final class RedisState {
         Map<String, String> out = new TreeMap<>();
         for (String key : redis.keys(prefix + "*")) {
             String name = key.substring(prefix.length());
-            if (name.matches("\\d+") || except.contains(name) || name.equals(WALL_CLOCK) || name.equals(KEY_INDEX)) {
+            if (name.matches("\\d+") || except.contains(name) || name.equals(WALL_CLOCK) || name.equals(KEY_INDEX)
+                    || name.equals(CATALOG_REMERGED)) {
                 continue;
             }
             String value = switch (redis.type(key)) {

@@ -15,11 +15,11 @@ import io.nowcast.redis.RedisKeys;
 import io.nowcast.serving.ApiPaths;
 import io.nowcast.serving.ServingApp;
 import io.nowcast.serving.ServingConfig;
+import io.nowcast.testing.Await;
 import io.nowcast.testing.Http;
 import io.nowcast.testing.JobProcess;
 import io.nowcast.testing.TestServers;
 import io.nowcast.topics.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,7 +79,7 @@ class ServingIT {
                  KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", TestServers.kafka(),
                          "key.serializer", StringSerializer.class.getName(), "value.serializer", StringSerializer.class.getName()))) {
                 Http http = new Http("http://127.0.0.1:" + app.port());
-                waitFor(() -> speed.alive() && readString(log).contains("nowcast: speed layer started"), 120, "speed layer start; log " + log);
+                Await.until(() -> speed.alive() && Await.log(log).contains("nowcast: speed layer started"), 120, "speed layer start; log " + log);
 
                 // The catalog, through Kafka like CDC would send it: five shoes and one toy.
                 for (int i = 1; i <= 6; i++) {
@@ -88,7 +88,7 @@ class ServingIT {
                             + "\",\"category\":\"" + category + "\",\"price\":10.0,\"in_stock\":true}"));
                 }
                 producer.flush();
-                waitFor(() -> redis.exists(keys.product(p(6))), 60, "catalog in Redis; log " + log);
+                Await.until(() -> redis.exists(keys.product(p(6))), 60, "catalog in Redis; log " + log);
 
                 // Views through the API: user 1 likes shoes; others make p2 > p3 > p4 popular.
                 String now = Instant.now().toString();
@@ -193,32 +193,10 @@ class ServingIT {
         return out;
     }
 
-    private static String readString(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p) : "";
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
-    private interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void waitFor(Check check, int seconds, String what) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
     private static JsonNode waitForAnswer(Http http, String path, Predicate<JsonNode> ok, String what) throws Exception {
         JsonNode[] last = new JsonNode[1];
         try {
-            waitFor(() -> {
+            Await.until(() -> {
                 Http.Answer a = http.get(path);
                 last[0] = a.status() == 200 ? a.json() : null;
                 return last[0] != null && ok.test(last[0]);
