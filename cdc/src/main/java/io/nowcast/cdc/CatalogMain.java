@@ -77,6 +77,9 @@ public final class CatalogMain implements Runnable {
         @Option(names = "--format", description = "jsonl or csv (default: by extension, .csv is CSV)")
         CatalogFile.Format format;
 
+        @Option(names = "--if-empty", description = "load only into an empty table (the launcher's first start); report and do nothing otherwise")
+        boolean ifEmpty;
+
         @Option(names = "--max-reasons", defaultValue = "20", description = "rejected rows listed (default ${DEFAULT-VALUE}); all are counted")
         int maxReasons;
 
@@ -87,9 +90,17 @@ public final class CatalogMain implements Runnable {
             }
             Env env = Env.system();
             CdcConfig config = CdcConfig.from(env);
+            CatalogTable table = new CatalogTable(Database.of(config.endpoints()).migrate());
+            if (ifEmpty) {
+                long rows = table.count();
+                if (rows > 0) {
+                    System.out.printf("product_catalog already holds %d rows; not loading %s (--if-empty)%n", rows, file);
+                    return 0;
+                }
+            }
             CatalogFile.Contents contents = CatalogFile.read(file, format != null ? format : CatalogFile.Format.of(file));
             long started = System.nanoTime();
-            CatalogTable.Outcome o = new CatalogTable(Database.of(config.endpoints()).migrate()).write(contents.products(), contents.deletes());
+            CatalogTable.Outcome o = table.write(contents.products(), contents.deletes());
             System.out.printf("loaded %s into product_catalog in %d ms: %d inserted, %d updated, %d unchanged, %d deleted, %d rejected%n",
                     file, (System.nanoTime() - started) / 1_000_000, o.inserted(), o.updated(), o.unchanged(), o.deleted(), contents.rejected().size());
             contents.rejected().stream().limit(maxReasons).forEach(r -> System.out.printf("  rejected line %d: %s%n", r.line(), r.reason()));

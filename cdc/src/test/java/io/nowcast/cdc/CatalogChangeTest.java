@@ -17,36 +17,10 @@ import org.junit.jupiter.api.Test;
 /** Debezium change records of product_catalog (the envelope pgoutput gives, decimals as strings) → what goes to Kafka. */
 class CatalogChangeTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Schema ROW = SchemaBuilder.struct().name("nowcast.public.product_catalog.Value")
-            .field("product_id", Schema.STRING_SCHEMA)
-            .field("name", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("category", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("price", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("description", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("image_url", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("in_stock", Schema.BOOLEAN_SCHEMA)
-            .field("updated_at", Schema.STRING_SCHEMA)
-            .optional().build();
-    private static final Schema SOURCE = SchemaBuilder.struct().field("snapshot", Schema.OPTIONAL_STRING_SCHEMA).build();
-    private static final Schema ENVELOPE = SchemaBuilder.struct().name("nowcast.public.product_catalog.Envelope")
-            .field("before", ROW).field("after", ROW).field("source", SOURCE).field("op", Schema.STRING_SCHEMA).build();
-    private static final Schema KEY = SchemaBuilder.struct().field("product_id", Schema.STRING_SCHEMA).build();
-
-    private static Struct row(String id, String name, String category, String price, boolean inStock) {
-        return new Struct(ROW).put("product_id", id).put("name", name).put("category", category).put("price", price)
-                .put("description", "A pick").put("image_url", null).put("in_stock", inStock).put("updated_at", "2026-11-27T10:00:00Z");
-    }
-
-    private static SourceRecord record(String op, Struct before, Struct after, String snapshot) {
-        Struct value = new Struct(ENVELOPE).put("op", op).put("before", before).put("after", after)
-                .put("source", new Struct(SOURCE).put("snapshot", snapshot));
-        String id = (after != null ? after : before).getString("product_id");
-        return new SourceRecord(Map.of(), Map.of(), "nowcast.public.product_catalog", null, KEY, new Struct(KEY).put("product_id", id), ENVELOPE, value);
-    }
 
     @Test
     void aSnapshotRowBecomesTheProductJsonWithPriceAsANumber() throws Exception {
-        CatalogChange c = CatalogChange.of(record("r", null, row("p1", "Shoe", "shoes/running", "99.990", true), "first"));
+        CatalogChange c = CatalogChange.of(ChangeRecords.record("r", null, ChangeRecords.row("p1", "Shoe", "shoes/running", "99.990", true), "first"));
         assertEquals(CatalogChange.Kind.UPSERT, c.kind());
         assertEquals("p1", c.productId());
         assertTrue(c.snapshot());
@@ -63,17 +37,17 @@ class CatalogChangeTest {
 
     @Test
     void updatesAreUpsertsAndTheLastSnapshotRowIsMarked() {
-        CatalogChange u = CatalogChange.of(record("u", row("p1", "Shoe", "a/b", "5", true), row("p1", "Shoe", "a/c", "5", false), "false"));
+        CatalogChange u = CatalogChange.of(ChangeRecords.record("u", ChangeRecords.row("p1", "Shoe", "a/b", "5", true), ChangeRecords.row("p1", "Shoe", "a/c", "5", false), "false"));
         assertEquals(CatalogChange.Kind.UPSERT, u.kind());
         assertFalse(u.snapshot());
         assertTrue(u.json().contains("\"category\":\"a/c\"") && u.json().contains("\"in_stock\":false"), u.json());
-        assertTrue(CatalogChange.of(record("r", null, row("p9", "X", "a/b", "1", true), "last")).lastOfSnapshot());
-        assertEquals(CatalogChange.Kind.UPSERT, CatalogChange.of(record("c", null, row("p2", "X", "a/b", "0", true), null)).kind());
+        assertTrue(CatalogChange.of(ChangeRecords.record("r", null, ChangeRecords.row("p9", "X", "a/b", "1", true), "last")).lastOfSnapshot());
+        assertEquals(CatalogChange.Kind.UPSERT, CatalogChange.of(ChangeRecords.record("c", null, ChangeRecords.row("p2", "X", "a/b", "0", true), null)).kind());
     }
 
     @Test
     void aDeleteIsATombstoneForTheOldKey() {
-        CatalogChange d = CatalogChange.of(record("d", row("p1", "Shoe", "a/b", "5", true), null, "false"));
+        CatalogChange d = CatalogChange.of(ChangeRecords.record("d", ChangeRecords.row("p1", "Shoe", "a/b", "5", true), null, "false"));
         assertEquals(CatalogChange.Kind.DELETE, d.kind());
         assertEquals("p1", d.productId());
         assertNull(d.json());
@@ -81,24 +55,24 @@ class CatalogChangeTest {
 
     @Test
     void badRowsAreRejectedWithTheReasonAndTheRowAsJson() {
-        CatalogChange nullCategory = CatalogChange.of(record("c", null, row("p1", "Shoe", null, "5", true), null));
+        CatalogChange nullCategory = CatalogChange.of(ChangeRecords.record("c", null, ChangeRecords.row("p1", "Shoe", null, "5", true), null));
         assertEquals(CatalogChange.Kind.REJECT, nullCategory.kind());
         assertEquals("p1", nullCategory.productId());
         assertTrue(nullCategory.reason().contains("category is required"), nullCategory.reason());
         assertTrue(nullCategory.json().contains("\"category\":null"), nullCategory.json());
 
-        CatalogChange negative = CatalogChange.of(record("u", null, row("p2", "Shoe", "a/b", "-0.01", true), null));
+        CatalogChange negative = CatalogChange.of(ChangeRecords.record("u", null, ChangeRecords.row("p2", "Shoe", "a/b", "-0.01", true), null));
         assertEquals(CatalogChange.Kind.REJECT, negative.kind());
         assertTrue(negative.reason().contains("price must not be negative"), negative.reason());
 
-        CatalogChange oversized = CatalogChange.of(record("c", null, row("p3", "x".repeat(1_001), "a/b", "5", true), null));
+        CatalogChange oversized = CatalogChange.of(ChangeRecords.record("c", null, ChangeRecords.row("p3", "x".repeat(1_001), "a/b", "5", true), null));
         assertEquals(CatalogChange.Kind.REJECT, oversized.kind());
         assertTrue(oversized.reason().contains("name is longer than 1000"), oversized.reason());
 
-        CatalogChange nullPrice = CatalogChange.of(record("c", null, row("p4", "Shoe", "a/b", null, true), null));
+        CatalogChange nullPrice = CatalogChange.of(ChangeRecords.record("c", null, ChangeRecords.row("p4", "Shoe", "a/b", null, true), null));
         assertTrue(nullPrice.reason().contains("price is required"), nullPrice.reason());
 
-        CatalogChange nan = CatalogChange.of(record("c", null, row("p5", "Shoe", "a/b", "NaN", true), null));
+        CatalogChange nan = CatalogChange.of(ChangeRecords.record("c", null, ChangeRecords.row("p5", "Shoe", "a/b", "NaN", true), null));
         assertEquals(CatalogChange.Kind.REJECT, nan.kind());
     }
 
@@ -108,6 +82,6 @@ class CatalogChangeTest {
         Schema heartbeat = SchemaBuilder.struct().field("ts_ms", Schema.INT64_SCHEMA).build();
         assertEquals(CatalogChange.Kind.SKIP, CatalogChange.of(new SourceRecord(Map.of(), Map.of(), "__debezium-heartbeat", heartbeat,
                 new Struct(heartbeat).put("ts_ms", 1L))).kind());
-        assertEquals(CatalogChange.Kind.SKIP, CatalogChange.of(record("t", null, row("p1", "Shoe", "a/b", "5", true), null)).kind());
+        assertEquals(CatalogChange.Kind.SKIP, CatalogChange.of(ChangeRecords.record("t", null, ChangeRecords.row("p1", "Shoe", "a/b", "5", true), null)).kind());
     }
 }

@@ -92,6 +92,16 @@ public final class CatalogTable {
         }
     }
 
+    /** How many rows the table holds. */
+    public long count() {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM product_catalog")) {
+            r.next();
+            return r.getLong(1);
+        } catch (SQLException e) {
+            throw new DatabaseException("counting the product catalog at " + db.url() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Every row, by product id (for checks and tests; a shop's catalog fits in memory here). */
     public Map<String, Product> all() {
         Map<String, Product> rows = new LinkedHashMap<>();

@@ -24,6 +24,7 @@ class CatalogTableIT {
             CatalogTable table = new CatalogTable(t.database());
             CatalogTable.Outcome first = table.write(List.of(p("a", "x/y", 1.5, true), p("b", "x/y", 2, true), p("c", "x/z", 3, true)), List.of());
             assertEquals(new CatalogTable.Outcome(3, 0, 0, 0), first);
+            assertEquals(3, table.count());
             assertEquals(new CatalogTable.Outcome(0, 0, 3, 0), table.write(List.of(p("a", "x/y", 1.5, true), p("b", "x/y", 2, true), p("c", "x/z", 3, true)), List.of()),
                     "the same file again changes no row");
             Timestamp before = updatedAt(t, "b");

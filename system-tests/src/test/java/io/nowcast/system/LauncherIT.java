@@ -80,7 +80,7 @@ class LauncherIT {
     }
 
     @Test
-    void upStartsRedisAndKafkaShowsEventsArrivingAndDownStopsEverything() throws InterruptedException {
+    void upStartsRedisAndKafkaShowsEventsArrivingAndDownStopsEverything() throws Exception {
         Launcher l = new Launcher(tmp.resolve("data"));
         int redisPort = Launcher.freePort();
         l.env.put("NOWCAST_REDIS_PORT", String.valueOf(redisPort));
@@ -96,6 +96,8 @@ class LauncherIT {
             assertTrue(status.out().matches("(?s).*kafka\\s+running\\s+\\d+\\s+" + l.kafkaPort() + "\\s+ok.*"), status.toString());
             assertTrue(status.out().matches("(?s).*redis\\s+running\\s+\\d+\\s+" + redisPort + "\\s+ok \\(PONG\\).*"), status.toString());
             assertTrue(status.out().matches("(?s).*simulator\\s+running\\s+\\d+.*"), status.toString());
+            assertTrue(status.out().matches("(?s).*cdc\\s+running\\s+\\d+\\s+-\\s+ok \\(slot launcher_.*"), status.toString());
+            assertTrue(up.out().contains("nowcast: catalog: loaded " + Launcher.ROOT.resolve("data/catalog.jsonl") + " into product_catalog"), up.toString());
             assertTrue(status.out().matches("(?s).*speed\\s+running\\s+\\d+\\s+-\\s+ok.*"), status.toString());
             assertTrue(status.out().matches("(?s).*batch\\s+running\\s+\\d+\\s+-\\s+ok \\(cron '0 2 \\* \\* \\*' UTC\\).*"), status.toString());
             String api = "http://127.0.0.1:" + l.env.get("NOWCAST_SERVING_PORT");
@@ -108,6 +110,16 @@ class LauncherIT {
                 }
                 assertTrue(redis.zcard("trending:windows") > 0, "the speed layer turned the simulator's views into trending windows");
                 assertTrue(redis.exists("stream:time"));
+                // The catalog came through CDC: the table's rows, then a change made in the table.
+                assertEquals(1000, redis.scard("products"), "the bundled catalog, snapshotted from PostgreSQL");
+                try (java.sql.Connection c = db.database().connect(); java.sql.Statement s = c.createStatement()) {
+                    s.execute("UPDATE product_catalog SET price = 7.77 WHERE product_id = 'product_00001'");
+                }
+                deadline = System.currentTimeMillis() + 60_000;
+                while (!"7.77".equals(redis.hget("product:product_00001", "price")) && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(200);
+                }
+                assertEquals("7.77", redis.hget("product:product_00001", "price"), "a change in the table reaches Redis");
             }
             io.nowcast.testing.Http http = new io.nowcast.testing.Http(api);
             io.nowcast.testing.Http.Answer trending = http.get("/api/v1/trending");
@@ -145,7 +157,10 @@ class LauncherIT {
             Map<String, Long> pids = l.pids();
             Launcher.Result down = l.run("down", "--purge");
             assertEquals(0, down.rc(), down.toString());
-            assertEquals(Set.of("redis", "kafka", "speed", "batch", "serving", "simulator"), pids.keySet(), "the managed components");
+            assertEquals(Set.of("redis", "kafka", "cdc", "speed", "batch", "serving", "simulator"), pids.keySet(), "the managed components");
+            Launcher.Result dropped = l.run("catalog", "drop-slot");
+            assertEquals(0, dropped.rc(), dropped.toString());
+            assertTrue(dropped.out().contains("dropped replication slot " + l.env.get("NOWCAST_CDC_SLOT")), dropped.toString());
             pids.forEach((name, pid) -> assertFalse(Launcher.alive(pid), name + " still running"));
             assertFalse(Launcher.listening(l.kafkaPort()), "kafka port freed");
             assertFalse(Launcher.listening(redisPort), "redis port freed");
@@ -159,6 +174,8 @@ class LauncherIT {
     @Test
     void demoRunsUntilCtrlCThenLeavesNoProcessesAndFreesThePorts() throws Exception {
         Launcher l = new Launcher(tmp);
+        io.nowcast.db.TestDatabase db = io.nowcast.db.TestDatabase.create("demo");
+        l.env.put("NOWCAST_PG_URL", db.database().url());
         Process demo = l.builder("demo").redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
@@ -186,6 +203,9 @@ class LauncherIT {
             assertTrue(output.toString().contains("kafka: stopped"), output.toString());
         } finally {
             demo.destroyForcibly();
+            demo.waitFor(30, TimeUnit.SECONDS);
+            l.run("catalog", "drop-slot");
+            db.close();
         }
     }
 }
