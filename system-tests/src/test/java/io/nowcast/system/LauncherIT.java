@@ -41,7 +41,7 @@ class LauncherIT {
     @Test
     void everySubcommandHasHelp() {
         Launcher l = new Launcher(tmp);
-        for (String cmd : List.of("demo", "up", "down", "status", "simulate", "produce", "tail", "topics", "test", "build", "history", "batch", "serve", "load")) {
+        for (String cmd : List.of("demo", "up", "down", "status", "simulate", "produce", "tail", "topics", "test", "build", "history", "batch", "serve", "load", "catalog")) {
             Launcher.Result r = l.run(cmd, "--help");
             assertEquals(0, r.rc(), cmd + ": " + r);
             assertTrue(r.out().toLowerCase().contains("usage"), cmd + ": " + r);
@@ -169,6 +169,32 @@ class LauncherIT {
         }
         Launcher.Result after = l.run("status");
         assertEquals(1, after.rc(), "status fails when the stack is down: " + after);
+    }
+
+    @Test
+    void whereNoPostgresAnswersUpRunsOneWithLogicalWalAndDownStopsIt() throws Exception {
+        // Not under the private temporary folder: as root, PostgreSQL runs as the postgres user, who must reach its data.
+        Launcher l = new Launcher(Files.createDirectories(Path.of("target", "launcher-pg-" + System.currentTimeMillis())).toAbsolutePath());
+        int port = Launcher.freePort();
+        l.env.put("NOWCAST_PG_URL", "jdbc:postgresql://127.0.0.1:" + port + "/nowcast");
+        try {
+            Launcher.Result up = l.run("up", "--infra");
+            assertEquals(0, up.rc(), up.toString());
+            assertTrue(up.out().contains("postgres: started PostgreSQL on 127.0.0.1:" + port + " with wal_level=logical"), up.toString());
+            Launcher.Result status = l.run("status");
+            assertTrue(status.out().matches("(?s).*postgres\\s+running\\s+\\d+\\s+" + port + "\\s+ok \\(wal_level=logical\\).*"), status.toString());
+            // Ready for CDC as it stands: the preflight migrates the schema and checks wal_level.
+            Launcher.Result preflight = l.run("catalog", "preflight");
+            assertEquals(0, preflight.rc(), preflight.toString());
+            assertTrue(preflight.out().contains("is ready for catalog CDC (wal_level=logical"), preflight.toString());
+            assertTrue(l.pids().containsKey("postgres"), l.pids().toString());
+        } finally {
+            Map<String, Long> pids = l.pids();
+            Launcher.Result down = l.run("down", "--purge");
+            assertEquals(0, down.rc(), down.toString());
+            pids.forEach((name, pid) -> assertFalse(Launcher.alive(pid), name + " still running"));
+            assertFalse(Launcher.listening(port), "postgres port freed");
+        }
     }
 
     @Test
