@@ -106,6 +106,11 @@ public final class RecommendationStore {
         return out;
     }
 
+    /** The speed layer's own list for one user, before the merge (the dashboard shows it beside the merged one). */
+    public List<RecommendedItem> speedOnly(long userId, int n) {
+        return SpeedRecommendations.compute(speedInputsExact(List.of(userId), n).get(userId), n);
+    }
+
     /** The start text of the newest trending window, or null before any view. */
     public String latestWindow() {
         List<String> w = redis.zrevrange(keys.trendingWindows(), 0, 0);

@@ -216,6 +216,23 @@ public final class RedisKeys {
     }
 
     /**
+     * {@code speed:progress}: HASH "{query}.{field}" → the speed layer's last progress report per query
+     * (catalog, activity, master): input_rows_per_s, processed_rows_per_s, batch_ms, batch_id, at (ms).
+     * Writer: speed layer (driver). Reader: dashboard. Permanent.
+     */
+    public String speedProgress() {
+        return prefix + "speed:progress";
+    }
+
+    /**
+     * {@code batch:run_requests}: LIST of who asked for a batch run now (the dashboard's "run now"). The
+     * batch scheduler pops one every couple of seconds and runs the job. Permanent (empty when served).
+     */
+    public String batchRunRequests() {
+        return prefix + "batch:run_requests";
+    }
+
+    /**
      * {@code batch:current}: STRING, the live batch version. Readers dereference it, then read that
      * version's keys, so a publish is one atomic flip. Writer: batch layer. Readers: serving, dashboard. Permanent.
      */

@@ -34,6 +34,8 @@ class RedisKeysTest {
         assertEquals("rules:version", keys.rulesVersion());
         assertEquals("recommendations:users", keys.recommendedUsers());
         assertEquals("catalog:version", keys.catalogVersion());
+        assertEquals("batch:run_requests", keys.batchRunRequests());
+        assertEquals("speed:progress", keys.speedProgress());
         assertEquals("catalog:remerged", keys.catalogRemerged());
         assertEquals("batch:versions", keys.batchVersions());
         assertEquals("batch:pending", keys.batchPending());

@@ -21,6 +21,7 @@ public final class SpeedLayerJob {
             return;
         }
         SparkSession spark = Spark.session("nowcast-speed-layer", config.master(), config.shufflePartitions());
+        spark.streams().addListener(new ProgressToRedis(config));
         SpeedQueries.start(spark, config);
         // ./nowcast waits for this line before it reports the speed layer as running.
         System.out.println("nowcast: speed layer started (trigger " + config.trigger() + ", data " + config.dataDir() + ")");

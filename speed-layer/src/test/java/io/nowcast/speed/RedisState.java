@@ -12,6 +12,7 @@ final class RedisState {
     private static final String WALL_CLOCK = NAMES.speedAppliedAt();
     private static final String KEY_INDEX = NAMES.recommendedUsers();
     private static final String CATALOG_REMERGED = NAMES.catalogRemerged();
+    private static final String PROGRESS = NAMES.speedProgress();
 
     private RedisState() {}
 
@@ -20,7 +21,7 @@ final class RedisState {
      * when each user's refresh ran, from whatever the other partition had applied by then, and the
      * end-to-end test checks them; so is their index ({@code recommendations:users}: who has a key and
      * when it was written; a user whose refresh a crash cut short gets the key at their next event), and
-     * the catalog version the background re-merge has reached. The
+     * the catalog version the background re-merge has reached, and the queries' progress reports. The
      * time of the last flush ({@code speed:applied_at}) is wall clock. {@code except} names further keys
      * to leave out.
      */
@@ -29,7 +30,7 @@ final class RedisState {
         for (String key : redis.keys(prefix + "*")) {
             String name = key.substring(prefix.length());
             if (name.matches("\\d+") || except.contains(name) || name.equals(WALL_CLOCK) || name.equals(KEY_INDEX)
-                    || name.equals(CATALOG_REMERGED)) {
+                    || name.equals(CATALOG_REMERGED) || name.equals(PROGRESS)) {
                 continue;
             }
             String value = switch (redis.type(key)) {

@@ -1,0 +1,44 @@
+package io.nowcast.dashboard;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import org.thymeleaf.TemplateEngine;
+import org.thymeleaf.context.Context;
+import org.thymeleaf.templatemode.TemplateMode;
+import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
+
+/**
+ * Thymeleaf over the templates in this jar ({@code templates/*.html}). Text is escaped by default
+ * ({@code th:text}); chart data goes into the page as JSON with {@code <} escaped, so no value can close
+ * the script element it sits in.
+ */
+final class Templates {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final TemplateEngine engine = new TemplateEngine();
+
+    Templates() {
+        ClassLoaderTemplateResolver r = new ClassLoaderTemplateResolver(Templates.class.getClassLoader());
+        r.setPrefix("templates/");
+        r.setSuffix(".html");
+        r.setTemplateMode(TemplateMode.HTML);
+        r.setCharacterEncoding("UTF-8");
+        r.setCacheable(true);
+        engine.setTemplateResolver(r);
+    }
+
+    String render(String template, Map<String, Object> model) {
+        Context c = new Context(java.util.Locale.ROOT);
+        c.setVariables(model);
+        return engine.process(template, c);
+    }
+
+    /** JSON safe to place inside a script element. */
+    static String json(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
