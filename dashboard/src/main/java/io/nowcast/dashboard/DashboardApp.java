@@ -86,7 +86,11 @@ public final class DashboardApp implements AutoCloseable {
             c.jetty.host = config.host();
             c.jetty.port = config.port();
             c.startup.showJavalinBanner = false;
-            c.staticFiles.add("/assets", Location.CLASSPATH);
+            c.staticFiles.add(sf -> {
+                sf.hostedPath = "/assets";
+                sf.directory = "/assets";
+                sf.location = Location.CLASSPATH;
+            });
             c.staticFiles.enableWebjars();
             c.routes.beforeMatched(this::guard);
             c.routes.get(DashboardPaths.LOGIN, this::loginPage);
@@ -151,7 +155,7 @@ public final class DashboardApp implements AutoCloseable {
 
     private void guard(Context ctx) {
         String path = ctx.path();
-        if (path.equals(DashboardPaths.LOGIN) || path.equals(DashboardPaths.HEALTH)) {
+        if (path.equals(DashboardPaths.LOGIN) || path.equals(DashboardPaths.HEALTH) || path.startsWith("/assets/") || path.startsWith("/webjars/")) {
             return;
         }
         Optional<Sessions.Session> s = sessions.find(ctx.cookie(Sessions.COOKIE));

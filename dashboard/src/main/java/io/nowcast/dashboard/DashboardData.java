@@ -109,7 +109,7 @@ final class DashboardData {
                 m.put("memory", line.substring(line.indexOf(':') + 1).trim());
             }
         }
-        m.put("keys", redis.dbSize());
+        m.put("key_count", redis.dbSize());
         m.put("products", redis.scard(keys.products()));
         m.put("categories", redis.scard(keys.categories()));
         m.put("users_with_key", redis.zcard(keys.recommendedUsers()));

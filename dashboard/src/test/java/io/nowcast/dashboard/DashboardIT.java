@@ -178,6 +178,18 @@ class DashboardIT {
     }
 
     @Test
+    void theStylesAndChartScriptsAreServedFromTheDashboardItself() throws Exception {
+        for (String asset : List.of("/assets/dashboard.css", "/assets/charts.js", "/webjars/uplot/1.6.30/dist/uPlot.iife.min.js",
+                "/webjars/uplot/1.6.30/dist/uPlot.min.css")) {
+            HttpResponse<String> r = get(asset, null);
+            assertEquals(200, r.statusCode(), asset);
+            assertTrue(r.body().length() > 500, asset);
+        }
+        String page = get("/login", null).body();
+        assertTrue(page.contains("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js") && !page.contains("cdn"), "charts come from this server");
+    }
+
+    @Test
     void trendingShowsRedisCountsInOrderAndFiltersByCategory() throws Exception {
         String viewer = viewerCookie();
         String page = get("/trending?window=" + WINDOW, viewer).body();
@@ -186,6 +198,14 @@ class DashboardIT {
         String shoes = get("/trending?window=" + WINDOW + "&category=shoes%2Frunning", viewer).body();
         assertFalse(shoes.contains(">d3<"), "home/kitchen filtered out");
         assertTrue(shoes.contains(">d1<"));
+    }
+
+    @Test
+    void theOverviewShowsRedisCounts() throws Exception {
+        String page = get("/", viewerCookie()).body();
+        assertTrue(page.contains("<dd id=\"redis-products\">" + redis.scard(keys.products()) + "</dd>"), page);
+        assertTrue(page.matches("(?s).*<dd id=\"redis-keys\">\\d+</dd>.*"), "the key count is a number");
+        assertTrue(page.contains("id=\"overall\""));
     }
 
     @Test

@@ -32,6 +32,7 @@ final class Launcher {
         env.put("NOWCAST_KAFKA_CONTROLLER_PORT", String.valueOf(freePort()));
         env.put("NOWCAST_SIM_RATE", "100");
         env.put("NOWCAST_SERVING_PORT", String.valueOf(freePort()));
+        env.put("NOWCAST_DASHBOARD_PORT", String.valueOf(freePort()));
         // CDC's replication slot and publication are per launcher, so a test never meets another's.
         String slot = "launcher_" + java.util.UUID.randomUUID().toString().substring(0, 8);
         env.put("NOWCAST_CDC_SLOT", slot);

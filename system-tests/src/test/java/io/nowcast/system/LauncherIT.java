@@ -41,7 +41,7 @@ class LauncherIT {
     @Test
     void everySubcommandHasHelp() {
         Launcher l = new Launcher(tmp);
-        for (String cmd : List.of("demo", "up", "down", "status", "simulate", "produce", "tail", "topics", "test", "build", "history", "batch", "serve", "load", "catalog")) {
+        for (String cmd : List.of("demo", "up", "down", "status", "simulate", "produce", "tail", "topics", "test", "build", "history", "batch", "serve", "load", "catalog", "dashboard")) {
             Launcher.Result r = l.run(cmd, "--help");
             assertEquals(0, r.rc(), cmd + ": " + r);
             assertTrue(r.out().toLowerCase().contains("usage"), cmd + ": " + r);
@@ -126,6 +126,14 @@ class LauncherIT {
             assertEquals(200, trending.status(), trending.toString());
             assertTrue(trending.json().get("items").size() > 0, "the API serves the stack's trending: " + trending);
             assertEquals(200, http.get("/health").status(), "Kafka, Redis and PostgreSQL all answer the API");
+            assertTrue(status.out().matches("(?s).*dashboard\\s+running\\s+\\d+\\s+" + l.env.get("NOWCAST_DASHBOARD_PORT") + "\\s+ok.*"), status.toString());
+            assertTrue(up.out().contains("password in " + l.data.resolve("dashboard-admin-password")), up.toString());
+            io.nowcast.testing.Http dashboard = new io.nowcast.testing.Http("http://127.0.0.1:" + l.env.get("NOWCAST_DASHBOARD_PORT"));
+            assertEquals(200, dashboard.get("/login").status());
+            String password = Files.readString(l.data.resolve("dashboard-admin-password")).strip();
+            io.nowcast.testing.Http.Answer login = dashboard.send("POST", "/login", "application/x-www-form-urlencoded",
+                    ("username=admin&password=" + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8)).getBytes());
+            assertEquals(303, login.status(), "the generated admin password logs in (a redirect to the overview): " + login);
 
             Launcher.Result tail = l.run("tail", "--count", "5", "--timeout", "60");
             assertEquals(0, tail.rc(), tail.toString());
@@ -157,7 +165,7 @@ class LauncherIT {
             Map<String, Long> pids = l.pids();
             Launcher.Result down = l.run("down", "--purge");
             assertEquals(0, down.rc(), down.toString());
-            assertEquals(Set.of("redis", "kafka", "cdc", "speed", "batch", "serving", "simulator"), pids.keySet(), "the managed components");
+            assertEquals(Set.of("redis", "kafka", "cdc", "speed", "batch", "serving", "dashboard", "simulator"), pids.keySet(), "the managed components");
             Launcher.Result dropped = l.run("catalog", "drop-slot");
             assertEquals(0, dropped.rc(), dropped.toString());
             assertTrue(dropped.out().contains("dropped replication slot " + l.env.get("NOWCAST_CDC_SLOT")), dropped.toString());
