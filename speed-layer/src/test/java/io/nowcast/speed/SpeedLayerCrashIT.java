@@ -53,8 +53,10 @@ class SpeedLayerCrashIT {
                 long start = System.nanoTime();
                 for (int i = 0; i < events.size(); i++) {
                     crashed.send(Topics.USER_ACTIVITY, events.get(i).key(), events.get(i).value());
-                    // About 1,500 events/s, so that events keep flowing across the kills below.
-                    long due = start + i * 666_666L;
+                    // About 400 events/s: 30,000 events take 75 s, so they keep flowing across all the kills below
+                    // (the crash hooks count Redis applies, which need records arriving; at 1,500 events/s the
+                    // stream could run dry before the 25th apply on a slow machine).
+                    long due = start + i * 2_500_000L;
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
                         java.util.concurrent.locks.LockSupport.parkNanos(wait);
