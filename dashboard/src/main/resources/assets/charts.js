@@ -1,8 +1,8 @@
 // Progressive enhancement: charts (uPlot, served from this server) and the nav's jump boxes.
 (function () {
+  // Chart data arrives as JSON in an (escaped) attribute of the chart's element.
   function data(el) {
-    var src = document.getElementById(el.getAttribute('data-source'));
-    try { return JSON.parse(src.textContent); } catch (e) { return null; }
+    try { return JSON.parse(el.getAttribute('data-json')); } catch (e) { return null; }
   }
   var palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4b5563', '#65a30d'];
   function draw(el, opts, rows) {

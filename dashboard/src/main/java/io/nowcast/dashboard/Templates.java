@@ -9,9 +9,9 @@ import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 
 /**
- * Thymeleaf over the templates in this jar ({@code templates/*.html}). Text is escaped by default
- * ({@code th:text}); chart data goes into the page as JSON with {@code <} escaped, so no value can close
- * the script element it sits in.
+ * Thymeleaf over the templates in this jar ({@code templates/*.html}). Everything goes through escaping
+ * ({@code th:text}, {@code th:attr}; no {@code th:utext}): chart data is JSON in an attribute, which
+ * Thymeleaf escapes like any other value.
  */
 final class Templates {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -33,10 +33,10 @@ final class Templates {
         return engine.process(template, c);
     }
 
-    /** JSON safe to place inside a script element. */
+    /** Chart data as JSON, for a {@code th:attr} (escaped there). */
     static String json(Object value) {
         try {
-            return MAPPER.writeValueAsString(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
+            return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
