@@ -351,6 +351,10 @@ public final class DashboardApp implements AutoCloseable {
     }
 
     private void batch(Context ctx) {
+        render(ctx, "batch", batchModel(ctx));
+    }
+
+    private Map<String, Object> batchModel(Context ctx) {
         Map<String, Object> m = model(ctx, "batch");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (BatchRun r : runs.recent(50)) {
@@ -370,7 +374,7 @@ public final class DashboardApp implements AutoCloseable {
         }
         m.put("runs", rows);
         m.put("requests", data.redisInfo().get("run_requests"));
-        render(ctx, "batch", m);
+        return m;
     }
 
     private static String num(Long v) {
@@ -378,9 +382,13 @@ public final class DashboardApp implements AutoCloseable {
     }
 
     private void rulesPage(Context ctx) {
+        render(ctx, "rules", rulesModel(ctx));
+    }
+
+    private Map<String, Object> rulesModel(Context ctx) {
         Map<String, Object> m = model(ctx, "rules");
         m.put("rules", rules.list().stream().map(DashboardApp::ruleRow).toList());
-        render(ctx, "rules", m);
+        return m;
     }
 
     private static Map<String, Object> ruleRow(Rule r) {
@@ -395,13 +403,17 @@ public final class DashboardApp implements AutoCloseable {
     }
 
     private void accountsPage(Context ctx) {
+        render(ctx, "accounts", accountsModel(ctx));
+    }
+
+    private Map<String, Object> accountsModel(Context ctx) {
         Map<String, Object> m = model(ctx, "accounts");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (UserStore.Account a : accounts.store().list()) {
             rows.add(Map.of("username", a.username(), "role", a.role().name(), "created_by", a.createdBy(), "created_at", a.createdAt().toString()));
         }
         m.put("accounts", rows);
-        render(ctx, "accounts", m);
+        return m;
     }
 
     // ------------------------------------------------------------------ admin actions
@@ -426,8 +438,7 @@ public final class DashboardApp implements AutoCloseable {
             throw new Refused(400, "a note is at most 500 characters");
         }
         rules.put(kind, target, position, note == null || note.isBlank() ? null : note, session(ctx).user());
-        Map<String, Object> m = model(ctx, "rules");
-        m.put("rules", rules.list().stream().map(DashboardApp::ruleRow).toList());
+        Map<String, Object> m = rulesModel(ctx);
         m.put("flash", "Rule " + kind.sql() + " " + target + " is in force; lists are being re-merged.");
         render(ctx, "rules", m);
     }
@@ -438,19 +449,15 @@ public final class DashboardApp implements AutoCloseable {
         if (rules.remove(kind, target).isEmpty()) {
             throw new Refused(404, "no rule " + kind.sql() + " " + target);
         }
-        Map<String, Object> m = model(ctx, "rules");
-        m.put("rules", rules.list().stream().map(DashboardApp::ruleRow).toList());
+        Map<String, Object> m = rulesModel(ctx);
         m.put("flash", "Rule " + kind.sql() + " " + target + " removed.");
         render(ctx, "rules", m);
     }
 
     private void runBatch(Context ctx) {
         data.requestBatchRun(session(ctx).user());
-        Map<String, Object> m = model(ctx, "batch");
-        ctx.attribute("flash", true);
+        Map<String, Object> m = batchModel(ctx);
         m.put("flash", "Batch run requested; the batch scheduler starts it within a few seconds.");
-        m.put("runs", List.of());
-        m.put("requests", data.redisInfo().get("run_requests"));
         render(ctx, "batch", m);
     }
 
@@ -461,12 +468,7 @@ public final class DashboardApp implements AutoCloseable {
             throw new Refused(400, "a role is viewer or admin");
         }
         accounts.add(user, ctx.formParam("password"), Role.valueOf(role), session(ctx).user());
-        Map<String, Object> m = model(ctx, "accounts");
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (UserStore.Account a : accounts.store().list()) {
-            rows.add(Map.of("username", a.username(), "role", a.role().name(), "created_by", a.createdBy(), "created_at", a.createdAt().toString()));
-        }
-        m.put("accounts", rows);
+        Map<String, Object> m = accountsModel(ctx);
         m.put("flash", "Account " + user + " (" + role + ") saved.");
         render(ctx, "accounts", m);
     }
