@@ -22,6 +22,26 @@ public record Endpoints(
     public static final String PG_USER = "NOWCAST_PG_USER";
     public static final String PG_PASSWORD = "NOWCAST_PG_PASSWORD";
 
+    /** The same servers under another Redis key prefix. */
+    public Endpoints withRedisPrefix(String prefix) {
+        return new Endpoints(kafkaBootstrap, redisHost, redisPort, prefix, postgresUrl, postgresUser, postgresPassword);
+    }
+
+    /** The {@code NOWCAST_*} variables that name these endpoints: what {@link #from} reads, for a process to be started with. */
+    public java.util.Map<String, String> env() {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put(KAFKA_BOOTSTRAP, kafkaBootstrap);
+        env.put(REDIS_HOST, redisHost);
+        env.put(REDIS_PORT, Integer.toString(redisPort));
+        env.put(REDIS_PREFIX, redisPrefix);
+        env.put(PG_URL, postgresUrl);
+        env.put(PG_USER, postgresUser);
+        if (postgresPassword != null && !postgresPassword.isEmpty()) {
+            env.put(PG_PASSWORD, postgresPassword);
+        }
+        return env;
+    }
+
     /** Reads the endpoints; call {@link Env#check()} afterwards. */
     public static Endpoints from(Env env) {
         int kafkaPort = env.port(KAFKA_PORT, 9092);

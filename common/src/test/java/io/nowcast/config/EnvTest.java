@@ -37,4 +37,14 @@ class EnvTest {
         assertTrue(e.getMessage().contains("NOWCAST_KAFKA_PORT=70000 is out of range"), e.getMessage());
         assertTrue(e.getMessage().contains("NOWCAST_SECRET is required"), e.getMessage());
     }
+
+    @Test
+    void endpointsWrittenAsVariablesReadBackTheSame() {
+        Endpoints e = new Endpoints("k:1", "r", 7, "p:", "jdbc:postgresql://h:1/d", "u", "secret");
+        assertEquals(e, Endpoints.from(new Env(e.env())));
+        Endpoints other = e.withRedisPrefix("q:");
+        assertEquals("q:", other.redisPrefix());
+        assertEquals(e.kafkaBootstrap(), other.kafkaBootstrap());
+        assertEquals(false, new Endpoints("k:1", "r", 7, "", "u", "u", "").env().containsKey(Endpoints.PG_PASSWORD));
+    }
 }

@@ -53,13 +53,7 @@ class DashboardIT {
         keys = new RedisKeys(prefix);
         Endpoints e = db.endpoints();
         redis = RedisClient.create(e.redisHost(), e.redisPort());
-        Map<String, String> env = new HashMap<>();
-        env.put(Endpoints.KAFKA_BOOTSTRAP, TestServers.kafka());
-        env.put(Endpoints.REDIS_HOST, e.redisHost());
-        env.put(Endpoints.REDIS_PORT, Integer.toString(e.redisPort()));
-        env.put(Endpoints.REDIS_PREFIX, prefix);
-        env.put(Endpoints.PG_URL, e.postgresUrl());
-        env.put(Endpoints.PG_USER, e.postgresUser());
+        Map<String, String> env = new HashMap<>(e.withRedisPrefix(prefix).env());
         env.put("NOWCAST_DASHBOARD_PORT", "0");
         env.put("NOWCAST_DASHBOARD_ADMIN_PASSWORD", ADMIN_PASSWORD);
         // What the speed layer would have written: a catalog with markup in a name, one trending window.

@@ -95,14 +95,7 @@ class CatalogCdcIT {
     }
 
     private static Map<String, String> baseEnv(Endpoints e) {
-        Map<String, String> env = new HashMap<>();
-        env.put(Endpoints.KAFKA_BOOTSTRAP, TestServers.kafka());
-        env.put(Endpoints.REDIS_HOST, e.redisHost());
-        env.put(Endpoints.REDIS_PORT, Integer.toString(e.redisPort()));
-        env.put(Endpoints.REDIS_PREFIX, prefix);
-        env.put(Endpoints.PG_URL, e.postgresUrl());
-        env.put(Endpoints.PG_USER, e.postgresUser());
-        return env;
+        return new HashMap<>(e.withRedisPrefix(prefix).env());
     }
 
     /** The CDC process's environment: its own slot, publication and offsets for this test. */

@@ -57,13 +57,7 @@ class ServingIT {
         try (TestDatabase db = TestDatabase.create("serving");
              RedisClient redis = RedisClient.create(TestServers.redis().redisHost(), TestServers.redis().redisPort())) {
             Endpoints e = db.endpoints();
-            Map<String, String> env = new HashMap<>();
-            env.put(Endpoints.KAFKA_BOOTSTRAP, TestServers.kafka());
-            env.put(Endpoints.REDIS_HOST, e.redisHost());
-            env.put(Endpoints.REDIS_PORT, Integer.toString(e.redisPort()));
-            env.put(Endpoints.REDIS_PREFIX, prefix);
-            env.put(Endpoints.PG_URL, e.postgresUrl());
-            env.put(Endpoints.PG_USER, e.postgresUser());
+            Map<String, String> env = new HashMap<>(e.withRedisPrefix(prefix).env());
 
             Map<String, String> speedEnv = new HashMap<>(env);
             speedEnv.put("NOWCAST_DATA_DIR", tmp.resolve("speed").toString());
