@@ -373,7 +373,7 @@ public final class DashboardApp implements AutoCloseable {
             rows.add(row);
         }
         m.put("runs", rows);
-        m.put("requests", data.redisInfo().get("run_requests"));
+        m.put("requests", data.runRequests());
         return m;
     }
 

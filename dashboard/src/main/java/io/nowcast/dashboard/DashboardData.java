@@ -114,8 +114,13 @@ final class DashboardData {
         m.put("categories", redis.scard(keys.categories()));
         m.put("users_with_key", redis.zcard(keys.recommendedUsers()));
         m.put("batch_version", batch.currentVersion().orElse("none"));
-        m.put("run_requests", redis.llen(keys.batchRunRequests()));
+        m.put("run_requests", runRequests());
         return m;
+    }
+
+    /** Batch runs asked for and not yet started by the scheduler. */
+    long runRequests() {
+        return redis.llen(keys.batchRunRequests());
     }
 
     /** Totals for the overview's rate chart: events applied, by kind, and dead letters, by reason. */
