@@ -76,16 +76,12 @@ public record BatchInput(List<String> locations, LocalDate from, LocalDate to, L
         return String.join(" and ", locations);
     }
 
-    /** Purchases of a product within the window, from every root, in the master dataset's schema. */
+    /** Purchases of a product within the window, from every root, each event once, in the master dataset's schema. */
     public Dataset<Row> purchases(SparkSession spark) {
-        Dataset<Row> all = null;
-        for (String location : locations) {
-            Dataset<Row> one = spark.read().schema(MasterDataset.SCHEMA).parquet(location);
-            all = all == null ? one : all.unionByName(one);
-        }
-        return all.where(col(MasterDataset.EVENT_DATE).between(lit(java.sql.Date.valueOf(from)), lit(java.sql.Date.valueOf(to))))
+        return MasterDataset.read(spark, locations, all -> all
+                .where(col(MasterDataset.EVENT_DATE).between(lit(java.sql.Date.valueOf(from)), lit(java.sql.Date.valueOf(to))))
                 .where(col(MasterDataset.EVENT_TYPE).equalTo(EventType.PURCHASE.code()))
-                .where(col(MasterDataset.PRODUCT_ID).isNotNull());
+                .where(col(MasterDataset.PRODUCT_ID).isNotNull()));
     }
 
     /** A line for the run log about days without data, or null when every day has some. */

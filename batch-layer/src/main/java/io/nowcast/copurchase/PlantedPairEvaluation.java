@@ -34,8 +34,8 @@ public final class PlantedPairEvaluation {
     public static Map<Scoring, Quality> evaluate(SparkSession spark, String masterDataset, List<String> catalog,
                                                  Map<String, String> partners, int minSupport) {
         ProductIndex index = new ProductIndex(catalog);
-        Dataset<Row> purchases = Baskets.withItems(spark.read().schema(MasterDataset.SCHEMA).parquet(masterDataset)
-                        .where(col(MasterDataset.EVENT_TYPE).equalTo(EventType.PURCHASE.code())), index.asDataset(spark))
+        Dataset<Row> purchases = Baskets.withItems(MasterDataset.read(spark, List.of(masterDataset),
+                        all -> all.where(col(MasterDataset.EVENT_TYPE).equalTo(EventType.PURCHASE.code()))), index.asDataset(spark))
                 .where(col(Baskets.ITEM).geq(0));
         Dataset<Row> byUser = Baskets.byUser(Baskets.lines(purchases), 100).cache();
         CoPurchase.Counts counts = CoPurchase.count(byUser, index.size(), minSupport);

@@ -26,8 +26,7 @@ public final class HistoryImport {
         Dataset<Row> text = spark.read().text(input);
         long lines = text.count();
         Dataset<Row> valid = MasterDataset.validEvents(text, 300_000);
-        Dataset<Row> withId = valid.where(valid.col(MasterDataset.EVENT_ID).isNotNull()).dropDuplicates(MasterDataset.EVENT_ID);
-        Dataset<Row> events = withId.unionByName(valid.where(valid.col(MasterDataset.EVENT_ID).isNull()))
+        Dataset<Row> events = MasterDataset.deduplicated(valid)
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());
         long imported = events.count();
         events.repartition(events.col(MasterDataset.EVENT_DATE)).write().mode(SaveMode.Append)

@@ -70,6 +70,12 @@ public final class EventJson {
         if (json == null) {
             return Parsed.reject(RejectReason.UNPARSEABLE, "empty record");
         }
+        Event fast = streamed(json);
+        return fast != null ? Parsed.ok(fast) : parseTree(json);
+    }
+
+    /** The reference path: the whole record as a JSON tree, then checked field by field. */
+    static Parsed parseTree(byte[] json) {
         try {
             return parse(MAPPER.readTree(json));
         } catch (JsonProcessingException e) {
@@ -77,6 +83,109 @@ public final class EventJson {
         } catch (java.io.IOException e) {
             return Parsed.reject(RejectReason.UNPARSEABLE, "not readable (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The fast path for well-formed events, token by token with no tree (the tree model was a third of
+     * the speed layer's parsing time): it returns the event only when every known field has exactly the
+     * type the schema wants, and null at the first doubt (a wrong type, a missing field, anything
+     * unusual), leaving every rejection and its message to {@link #parseTree}. Like the tree, the last
+     * of repeated fields wins and unknown fields are ignored.
+     */
+    static Event streamed(byte[] json) {
+        String type = null;
+        String product = null;
+        String query = null;
+        String timestamp = null;
+        String eventId = null;
+        String orderId = null;
+        String sessionId = null;
+        String recId = null;
+        long userId = -1;
+        Integer quantity = null;
+        Double price = null;
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+                boolean isNull = v == com.fasterxml.jackson.core.JsonToken.VALUE_NULL;
+                boolean isText = v == com.fasterxml.jackson.core.JsonToken.VALUE_STRING;
+                switch (field) {
+                    case "event_type", "product_id", "query", "timestamp", "event_id", "order_id", "session_id", "rec_id" -> {
+                        if (!isNull && !isText) {
+                            return null;
+                        }
+                        String text = isNull ? null : p.getText();
+                        switch (field) {
+                            case "event_type" -> type = text;
+                            case "product_id" -> product = text;
+                            case "query" -> query = text;
+                            case "timestamp" -> timestamp = text;
+                            case "event_id" -> eventId = text;
+                            case "order_id" -> orderId = text;
+                            case "session_id" -> sessionId = text;
+                            default -> recId = text;
+                        }
+                    }
+                    case "user_id" -> {
+                        if (v != com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
+                                || p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER
+                                || p.getLongValue() < 0) {
+                            return null;
+                        }
+                        userId = p.getLongValue();
+                    }
+                    case "quantity" -> {
+                        if (isNull) {
+                            quantity = null;
+                        } else if (v == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
+                                && p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.INT) {
+                            quantity = p.getIntValue();
+                        } else {
+                            return null;
+                        }
+                    }
+                    case "price" -> {
+                        if (isNull) {
+                            price = null;
+                        } else if (v == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_FLOAT
+                                && p.getNumberType() == com.fasterxml.jackson.core.JsonParser.NumberType.DOUBLE) {
+                            price = p.getDoubleValue();
+                        } else if (v == com.fasterxml.jackson.core.JsonToken.VALUE_NUMBER_INT
+                                && p.getNumberType() != com.fasterxml.jackson.core.JsonParser.NumberType.BIG_INTEGER) {
+                            price = (double) p.getLongValue();
+                        } else {
+                            return null;
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+        if (type == null || userId < 0 || timestamp == null || timestamp.isEmpty()) {
+            return null;
+        }
+        EventType eventType = EventType.fromCode(type).orElse(null);
+        if (eventType == null || (eventType.needsProduct() && (product == null || product.isEmpty()))
+                || (eventType == EventType.SEARCH && (query == null || query.isEmpty()))) {
+            return null;
+        }
+        Instant at;
+        try {
+            at = parseTimestamp(timestamp);
+        } catch (Invalid e) {
+            return null;
+        }
+        return new Event(eventType, userId, product, query, at, eventId, orderId, sessionId, quantity, price, recId);
     }
 
     /** Checks one already-parsed JSON value (an element of the REST API's batch, say). */

@@ -20,12 +20,29 @@ public final class SpeedRecommendations {
 
     /** The user's top categories: views descending, then category ascending. */
     public static List<Map.Entry<String, Long>> topCategories(Map<String, Long> interests) {
-        return interests.entrySet().stream()
-                .filter(e -> e.getValue() > 0)
-                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
-                .limit(TOP_CATEGORIES)
-                .toList();
+        // One pass keeping the best few (a user's interests can span dozens of categories, and this runs
+        // several times per refresh): count descending, then category ascending.
+        List<Map.Entry<String, Long>> best = new ArrayList<>(TOP_CATEGORIES + 1);
+        for (Map.Entry<String, Long> e : interests.entrySet()) {
+            if (e.getValue() <= 0) {
+                continue;
+            }
+            int at = best.size();
+            while (at > 0 && CATEGORY_ORDER.compare(e, best.get(at - 1)) < 0) {
+                at--;
+            }
+            if (at < TOP_CATEGORIES) {
+                best.add(at, Map.entry(e.getKey(), e.getValue()));
+                if (best.size() > TOP_CATEGORIES) {
+                    best.remove(TOP_CATEGORIES);
+                }
+            }
+        }
+        return List.copyOf(best);
     }
+
+    private static final Comparator<Map.Entry<String, Long>> CATEGORY_ORDER =
+            Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey());
 
     public static List<RecommendedItem> compute(SpeedInputs in, int n) {
         List<RecommendedItem> out = new ArrayList<>(n);

@@ -26,6 +26,22 @@ class SpeedRecommendationsTest {
     }
 
     @Test
+    void topCategoriesEqualsAFullSortOnRandomInterests() {
+        java.util.Random random = new java.util.Random(11);
+        for (int round = 0; round < 2_000; round++) {
+            Map<String, Long> interests = new java.util.HashMap<>();
+            int size = random.nextInt(30);
+            for (int i = 0; i < size; i++) {
+                interests.put("c" + random.nextInt(40), (long) random.nextInt(6) - 1); // ties, zeros and negatives
+            }
+            List<String> want = interests.entrySet().stream().filter(e -> e.getValue() > 0)
+                    .sorted(Map.Entry.<String, Long>comparingByValue(java.util.Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                    .limit(3).map(Map.Entry::getKey).toList();
+            assertEquals(want, SpeedRecommendations.topCategories(interests).stream().map(Map.Entry::getKey).toList(), interests.toString());
+        }
+    }
+
+    @Test
     void ordersByCategoryRankThenPopularityThenProductId() {
         SpeedInputs in = new SpeedInputs(1, Map.of("A", 3L, "B", 1L),
                 Set.of(), Set.of(),

@@ -29,6 +29,9 @@ import redis.clients.jedis.UnifiedJedis;
  * bad records to the dead-letter topic, then one atomic Lua call per Kafka partition, then the
  * late records to the dead-letter topic; the changed users go to the {@link RecommendationRefresher}.
  * Failures surface on the task thread, so Spark retries from its checkpoint.
+ *
+ * <p>Double-buffered: a flush takes the buffer and applies it without holding it, so the task goes on
+ * reading Kafka while Redis works. Flushes are applied one at a time, in order ({@link #applying}).
  */
 final class ActivityFlusher {
     /** Test hook: halt the JVM right after the Nth Redis apply, before Spark can commit the batch. */
@@ -44,9 +47,12 @@ final class ActivityFlusher {
     private final long crashAfter;
     private final ScheduledExecutorService timer;
 
-    private final Map<Integer, List<Record>> pending = new HashMap<>();
-    private final Map<Long, Raw> raw = new HashMap<>();
-    private final List<ProducerRecord<byte[], byte[]>> rejected = new ArrayList<>();
+    /** Held while a taken buffer is applied: one flush at a time, in the order buffers were taken. */
+    private final Object applying = new Object();
+    // The buffer, guarded by this.
+    private Map<Integer, List<Record>> pending = new HashMap<>();
+    private Map<Long, Raw> raw = new HashMap<>();
+    private List<ProducerRecord<byte[], byte[]>> rejected = new ArrayList<>();
     private int buffered;
     private long firstBufferedAt;
     private volatile RuntimeException failure;
@@ -68,7 +74,14 @@ final class ActivityFlusher {
         timer.scheduleWithFixedDelay(this::flushIfDue, config.flushMillis(), config.flushMillis(), TimeUnit.MILLISECONDS);
     }
 
-    synchronized void add(int partition, long offset, byte[] key, byte[] value, long nowMs) {
+    void add(int partition, long offset, byte[] key, byte[] value, long nowMs) {
+        if (buffer(partition, offset, key, value, nowMs)) {
+            flush();
+        }
+    }
+
+    /** Buffers one record; true when the buffer is full. */
+    private synchronized boolean buffer(int partition, long offset, byte[] key, byte[] value, long nowMs) {
         rethrow();
         EventCheck.Verdict v = EventCheck.check(value, nowMs, config.futureSkewMs());
         Record r;
@@ -84,9 +97,7 @@ final class ActivityFlusher {
         if (buffered++ == 0) {
             firstBufferedAt = System.nanoTime();
         }
-        if (buffered >= config.flushRecords()) {
-            flush();
-        }
+        return buffered >= config.flushRecords();
     }
 
     private static long rawKey(int partition, long offset) {
@@ -110,8 +121,12 @@ final class ActivityFlusher {
         return r;
     }
 
-    private synchronized void flushIfDue() {
-        if (failure != null || buffered == 0 || System.nanoTime() - firstBufferedAt < config.flushMillis() * 1_000_000L) {
+    private synchronized boolean due() {
+        return failure == null && buffered > 0 && System.nanoTime() - firstBufferedAt >= config.flushMillis() * 1_000_000L;
+    }
+
+    private void flushIfDue() {
+        if (!due()) {
             return;
         }
         try {
@@ -121,15 +136,35 @@ final class ActivityFlusher {
         }
     }
 
-    synchronized void flush() {
+    /** What one flush applies: the buffer as it was taken. */
+    private record Taken(Map<Integer, List<Record>> pending, Map<Long, Raw> raw, List<ProducerRecord<byte[], byte[]>> rejected) {}
+
+    private synchronized Taken take() {
         if (buffered == 0) {
-            return;
+            return null;
         }
+        Taken t = new Taken(pending, raw, rejected);
+        pending = new HashMap<>();
+        raw = new HashMap<>();
+        rejected = new ArrayList<>();
+        buffered = 0;
+        return t;
+    }
+
+    void flush() {
+        synchronized (applying) {
+            Taken t = take();
+            if (t != null) {
+                apply(t.pending(), t.raw(), t.rejected());
+            }
+        }
+    }
+
+    private void apply(Map<Integer, List<Record>> pending, Map<Long, Raw> raw, List<ProducerRecord<byte[], byte[]>> rejected) {
         // Dead letters go first: after a crash they may be sent twice, never lost.
         if (!rejected.isEmpty()) {
             rejected.forEach(dlq::send);
             dlq.flush();
-            rejected.clear();
         }
         Set<Long> dirty = new LinkedHashSet<>();
         List<ProducerRecord<byte[], byte[]>> late = new ArrayList<>();
@@ -144,9 +179,6 @@ final class ActivityFlusher {
                 late.add(deadLetter(r.key(), r.value(), RejectReason.LATE, e.getKey(), offset));
             }
         }
-        pending.clear();
-        raw.clear();
-        buffered = 0;
         if (!late.isEmpty()) {
             late.forEach(dlq::send);
             dlq.flush();
@@ -154,11 +186,12 @@ final class ActivityFlusher {
         recommendations.mark(new ArrayList<>(dirty));
     }
 
-    synchronized void close(boolean success) {
+    void close(boolean success) {
         timer.shutdownNow();
         if (success) {
             rethrow();
-            flush();
+            flush(); // waits for a flush the timer has under way, then applies the rest
+            rethrow();
             if (config.trigger().equals(SpeedConfig.AVAILABLE_NOW)) {
                 // A bounded run ends with every changed user's key written.
                 try {

@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * most once per {@link #MIN_INTERVAL_MS}, however many of their events arrive: an active session
  * otherwise costs a rewrite per flush. Recommendations are derived state, so a crash only delays them:
  * the user's next event marks them again.
+ *
+ * <p>Users wait in the order they were first marked, so under overload everyone waits about as long
+ * (no user starves), and a round is followed by a pause at least as long as itself: the refresher never
+ * takes more than half of a core or of its share of Redis from the flushes that keep trending fresh.
  */
 final class RecommendationRefresher {
     private static final Logger LOG = LoggerFactory.getLogger(RecommendationRefresher.class);
@@ -27,7 +31,8 @@ final class RecommendationRefresher {
 
     private final RecommendationStore store;
     private final int n;
-    private final Set<Long> dirty = ConcurrentHashMap.newKeySet();
+    /** Users waiting for a rewrite, oldest first. Guarded by itself. */
+    private final Set<Long> dirty = new java.util.LinkedHashSet<>();
     /** When each recently rewritten user was rewritten (ms); pruned as entries age past the interval. */
     private final Map<Long, Long> refreshedAt = new java.util.HashMap<>();
     private final Object idle = new Object();
@@ -51,13 +56,21 @@ final class RecommendationRefresher {
     }
 
     void mark(List<Long> users) {
-        dirty.addAll(users);
+        synchronized (dirty) {
+            dirty.addAll(users);
+        }
+    }
+
+    private boolean idleNow() {
+        synchronized (dirty) {
+            return dirty.isEmpty() && !working;
+        }
     }
 
     /** Blocks until every user marked so far has been refreshed (end of a bounded run, and tests). */
     void drain() throws InterruptedException {
         synchronized (idle) {
-            while (!dirty.isEmpty() || working) {
+            while (!idleNow()) {
                 idle.wait(50);
             }
         }
@@ -76,27 +89,38 @@ final class RecommendationRefresher {
         }
     }
 
+    private int waiting() {
+        synchronized (dirty) {
+            return dirty.size();
+        }
+    }
+
     private void run() {
         while (true) {
+            long pauseMs = ROUND_MS;
             try {
                 List<Long> batch = new ArrayList<>();
-                working = true;
                 long now = System.currentTimeMillis();
                 refreshedAt.values().removeIf(t -> now - t >= MIN_INTERVAL_MS);
-                for (Iterator<Long> it = dirty.iterator(); it.hasNext() && batch.size() < MAX_USERS_PER_ROUND; ) {
-                    Long user = it.next();
-                    if (!refreshedAt.containsKey(user)) {
-                        batch.add(user);
-                        it.remove();
+                synchronized (dirty) {
+                    working = true;
+                    for (Iterator<Long> it = dirty.iterator(); it.hasNext() && batch.size() < MAX_USERS_PER_ROUND; ) {
+                        Long user = it.next();
+                        if (!refreshedAt.containsKey(user)) {
+                            batch.add(user);
+                            it.remove();
+                        }
                     }
                 }
                 if (!batch.isEmpty()) {
                     long t0 = System.nanoTime();
                     store.refresh(batch, n);
-                    busyNanos += System.nanoTime() - t0;
+                    long busy = System.nanoTime() - t0;
+                    busyNanos += busy;
                     rounds++;
                     usersRefreshed += batch.size();
                     batch.forEach(u -> refreshedAt.put(u, now));
+                    pauseMs = Math.max(ROUND_MS, busy / 1_000_000);
                 }
                 report();
             } catch (RuntimeException e) {
@@ -108,7 +132,7 @@ final class RecommendationRefresher {
                 }
             }
             try {
-                Thread.sleep(ROUND_MS);
+                Thread.sleep(pauseMs);
             } catch (InterruptedException e) {
                 return;
             }

@@ -21,6 +21,9 @@ public final class SpeedLayerJob {
             return;
         }
         SparkSession spark = Spark.session("nowcast-speed-layer", config.master(), config.shufflePartitions());
+        // The master dataset's micro-batches hold one or two event dates: a writer per date, instead of
+        // sorting every batch by date first (a tenth of the job's CPU at 20 K events/s).
+        spark.conf().set("spark.sql.maxConcurrentOutputFileWriters", "4");
         spark.streams().addListener(new ProgressToRedis(config));
         SpeedQueries.start(spark, config);
         // ./nowcast waits for this line before it reports the speed layer as running.

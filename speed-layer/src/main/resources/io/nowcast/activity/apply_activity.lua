@@ -54,21 +54,27 @@ local function better(c1, p1, c2, p2)
   return c1 > c2 or (c1 == c2 and p1 < p2)
 end
 
-local function bumpTop(key, product, c)
-  if redis.call('HEXISTS', key, product) == 1 or redis.call('HLEN', key) < TOP then
-    redis.call('HSET', key, product, c)
-    return
-  end
+-- A window's new top 10, from its old top 10 and the products this call counted, with their new
+-- counts. Counts only grow, so a product in neither set stays below every old member: nothing is missed.
+local function rewriteTop(key, counted)
   local all = redis.call('HGETALL', key)
-  local wp, wc = nil, nil
+  local candidates = {}
+  for i = 1, #all, 2 do candidates[all[i]] = tonumber(all[i + 1]) end
+  for product, c in pairs(counted) do candidates[product] = c end
+  local list = {}
+  for product, c in pairs(candidates) do list[#list + 1] = {product, c} end
+  table.sort(list, function(a, b) return better(a[2], a[1], b[2], b[1]) end)
+  local keep = {}
+  local args = {}
+  for i = 1, math.min(TOP, #list) do
+    keep[list[i][1]] = true
+    args[#args + 1] = list[i][1]
+    args[#args + 1] = list[i][2]
+  end
   for i = 1, #all, 2 do
-    local p, pc = all[i], tonumber(all[i + 1])
-    if wp == nil or better(wc, wp, pc, p) then wp, wc = p, pc end
+    if not keep[all[i]] then redis.call('HDEL', key, all[i]) end
   end
-  if better(c, product, wc, wp) then
-    redis.call('HDEL', key, wp)
-    redis.call('HSET', key, product, c)
-  end
+  if #args > 0 then redis.call('HSET', key, unpack(args)) end
 end
 
 local function windowText(ms)
@@ -143,9 +149,11 @@ for window, products in pairs(trend) do
   local text = windowText(window)
   local countsKey = P .. 'trending:counts:' .. text
   local topKey = P .. 'trending:' .. text
+  local counted = {}
   for product, views in pairs(products) do
-    bumpTop(topKey, product, tonumber(redis.call('ZINCRBY', countsKey, views, product)))
+    counted[product] = tonumber(redis.call('ZINCRBY', countsKey, views, product))
   end
+  rewriteTop(topKey, counted)
   touch(countsKey, windowTtl)
   touch(topKey, windowTtl)
   windows[text] = window

@@ -41,7 +41,7 @@ import redis.clients.jedis.RedisClient;
 /**
  * The speed-layer job end to end through a real broker into a real Redis, on events with hand-worked
  * answers: trending with ties, interests, viewed/bought/carted, recommendations, dead letters per
- * reason, and the master dataset with duplicates dropped.
+ * reason, and the master dataset (duplicates dropped on read).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SpeedLayerIT {
@@ -203,11 +203,16 @@ class SpeedLayerIT {
     }
 
     @Test
-    void masterDatasetHoldsEachValidEventOnceByEventIdPartitionedByDate() {
-        var rows = spark.read().parquet(fx.config(SpeedConfig.AVAILABLE_NOW).masterDataset().toString());
-        assertEquals(1, rows.filter("event_id = 'dup-1'").count());
+    void masterDatasetHoldsEveryValidEventPartitionedByDateAndReadsEachEventIdOnce() {
+        String root = fx.config(SpeedConfig.AVAILABLE_NOW).masterDataset();
+        var files = spark.read().parquet(root);
+        assertEquals(2, files.filter("event_id = 'dup-1'").count(), "appended once per Kafka record, duplicates and all");
+        assertEquals(1, files.filter("event_id = 'late-1'").count(), "a late event is kept for the batch layer");
+        assertEquals(0, files.filter("event_id = 'future-1'").count(), "an invalid event is not");
+        var rows = MasterDataset.read(spark, List.of(root), all -> all);
+        assertEquals(1, rows.filter("event_id = 'dup-1'").count(), "the reader keeps one event per event_id");
         assertEquals(0, rows.filter("event_id = 'future-1'").count());
-        assertEquals(9, rows.filter("event_id IN ('e1','e2','e3','e4','e5','dup-1','e8','e9','e10')").count());
+        assertEquals(10, rows.filter("event_id IN ('e1','e2','e3','e4','e5','dup-1','e8','e9','e10','late-1')").count());
         assertEquals(1, rows.filter("event_type = 'purchase' AND order_id = 'o1' AND user_id = 2").count());
         assertEquals(List.of("2024-07-27"), rows.filter("event_id = 'e1'").select(MasterDataset.EVENT_DATE).as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     }
