@@ -132,7 +132,7 @@ final class ActivityFlusher {
         try {
             flush();
         } catch (RuntimeException e) {
-            failure = e;
+            // Recorded by flush; the task thread rethrows it with its next record, and Spark retries.
         }
     }
 
@@ -151,11 +151,23 @@ final class ActivityFlusher {
         return t;
     }
 
+    /**
+     * Applies what is buffered. After a failed flush nothing more is applied: the records it took are
+     * lost to this task, and applying later ones would move the partition's watermark past them. The
+     * failure is recorded before the lock is released, so a flush waiting on it sees the failure.
+     */
     void flush() {
         synchronized (applying) {
+            rethrow();
             Taken t = take();
-            if (t != null) {
+            if (t == null) {
+                return;
+            }
+            try {
                 apply(t.pending(), t.raw(), t.rejected());
+            } catch (RuntimeException e) {
+                failure = e;
+                throw e;
             }
         }
     }
