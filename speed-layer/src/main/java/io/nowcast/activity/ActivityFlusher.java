@@ -199,7 +199,9 @@ final class ActivityFlusher {
     }
 
     void close(boolean success) {
-        timer.shutdownNow();
+        // No interrupt: a flush the timer has under way must finish (an interrupted Kafka flush would throw
+        // after the Redis call, and fail the task for nothing); flush() below waits for it.
+        timer.shutdown();
         if (success) {
             rethrow();
             flush(); // waits for a flush the timer has under way, then applies the rest
