@@ -30,7 +30,7 @@ public final class HistoryImport {
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK_SER());
         long imported = events.count();
         events.repartition(events.col(MasterDataset.EVENT_DATE)).write().mode(SaveMode.Append)
-                .partitionBy(MasterDataset.EVENT_DATE).parquet(masterDataset);
+                .options(MasterDataset.WRITE_OPTIONS).partitionBy(MasterDataset.EVENT_DATE).parquet(masterDataset);
         events.unpersist();
         return new Result(lines, imported, lines - imported);
     }

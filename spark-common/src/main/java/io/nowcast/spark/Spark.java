@@ -19,6 +19,8 @@ public final class Spark {
                 .config("spark.sql.adaptive.enabled", "false")
                 .config("spark.locality.wait", "0")
                 .config("spark.sql.session.timeZone", "UTC")
+                // Parquet timestamps as INT64 microseconds (the legacy INT96 is slower to write; both read back the same).
+                .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
                 // Hadoop forks a chmod per checkpoint file otherwise: about 30 ms a micro-batch.
                 .config("spark.sql.streaming.checkpointFileManagerClass",
                         "org.apache.spark.sql.execution.streaming.checkpointing.FileSystemBasedCheckpointFileManager")

@@ -79,6 +79,7 @@ public final class SpeedQueries {
                         KafkaEvents.read(spark, c.kafkaBootstrap(), Topics.USER_ACTIVITY, c.startingOffsets()).select(KafkaEvents.VALUE), c.futureSkewMs())
                 .writeStream().queryName(MASTER)
                 .format("parquet")
+                .options(MasterDataset.WRITE_OPTIONS)
                 .partitionBy(MasterDataset.EVENT_DATE)
                 .option("path", c.masterDataset().toString())
                 .option("checkpointLocation", c.checkpoint(MASTER).toString())
