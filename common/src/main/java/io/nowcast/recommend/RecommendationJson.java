@@ -1,9 +1,9 @@
 package io.nowcast.recommend;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,23 +19,34 @@ public final class RecommendationJson {
 
     public static String write(long userId, List<RecommendedItem> items, Instant generatedAt, Instant streamTime,
                                String batchVersion, long rulesVersion) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("user_id", userId);
-        ArrayNode ids = root.putArray("recommended_products");
-        items.forEach(i -> ids.add(i.productId()));
-        ArrayNode detail = root.putArray("items");
-        for (RecommendedItem i : items) {
-            detail.addObject().put("product_id", i.productId()).put("source", i.source())
-                    .put("reason", i.reason()).put("score", i.score());
-        }
-        root.put("generated_at", generatedAt.toString());
-        root.put("stream_time", streamTime == null ? null : streamTime.toString());
-        root.put("batch_version", batchVersion);
-        root.put("rules_version", rulesVersion);
-        try {
-            return MAPPER.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
+        // Streamed, not built as a tree: this runs for every refreshed user (thousands a second).
+        StringWriter out = new StringWriter(256 + 160 * items.size());
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("user_id", userId);
+            g.writeArrayFieldStart("recommended_products");
+            for (RecommendedItem i : items) {
+                g.writeString(i.productId());
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("items");
+            for (RecommendedItem i : items) {
+                g.writeStartObject();
+                g.writeStringField("product_id", i.productId());
+                g.writeStringField("source", i.source());
+                g.writeStringField("reason", i.reason());
+                g.writeNumberField("score", i.score());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeStringField("generated_at", generatedAt.toString());
+            g.writeStringField("stream_time", streamTime == null ? null : streamTime.toString());
+            g.writeStringField("batch_version", batchVersion);
+            g.writeNumberField("rules_version", rulesVersion);
+            g.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("writing recommendations of user " + userId, e);
         }
+        return out.toString();
     }
 }

@@ -21,7 +21,8 @@ import redis.clients.jedis.resps.Tuple;
 /**
  * Reads what recommendations depend on and writes the per-user key. The only class outside the
  * speed layer's writers that touches Jedis for recommendations; callers see domain types. Every read
- * is pipelined across all the users asked for, in five round trips whatever their number.
+ * is pipelined across all the users asked for, in a few round trips whatever their number, and
+ * nothing is read twice in one call.
  */
 public final class RecommendationStore {
     /** How long a per-user key lives after its last write. */
@@ -52,20 +53,19 @@ public final class RecommendationStore {
      * @param perUser size each category's range by the user's viewed and bought products (exact for
      *     heavy viewers), instead of one range shared by every user in the call
      */
-    Map<Long, SpeedInputs> speedInputs(List<Long> users, int n, boolean perUser) {
-        Instant stream = streamTime();
-        long now = stream == null ? 0 : stream.toEpochMilli();
+    Map<Long, SpeedInputs> speedInputs(List<Long> users, int n, boolean perUser, Reads reads) {
+        long now = reads.stream == null ? 0 : reads.stream.toEpochMilli();
         String latest = latestWindow();
 
         Map<Long, Response<Map<String, String>>> interests = new HashMap<>();
         Map<Long, Response<List<String>>> viewed = new HashMap<>();
-        Map<Long, Response<List<String>>> bought = new HashMap<>();
+        Map<Long, Response<List<Tuple>>> bought = new HashMap<>();
         Response<Map<String, String>> trendingTop;
         try (AbstractPipeline p = redis.pipelined()) {
             for (long u : users) {
                 interests.put(u, p.hgetAll(keys.interest(u)));
                 viewed.put(u, p.zrangeByScore(keys.viewed(u), "(" + (now - DAY_MS), "+inf"));
-                bought.put(u, p.zrangeByScore(keys.bought(u), "-inf", "+inf"));
+                bought.put(u, p.zrangeByScoreWithScores(keys.bought(u), "-inf", "+inf"));
             }
             trendingTop = latest == null ? null : p.hgetAll(keys.trending(java.time.LocalDateTime.parse(latest).toInstant(java.time.ZoneOffset.UTC)));
             p.sync();
@@ -77,6 +77,7 @@ public final class RecommendationStore {
             Map<String, Long> counts = new HashMap<>();
             interests.get(u).get().forEach((c, v) -> counts.put(c, Long.parseLong(v)));
             interestOf.put(u, counts);
+            reads.bought.put(u, bought.get(u).get());
             int need = perUser ? n + viewed.get(u).get().size() + bought.get(u).get().size() : n + SHARED_RANGE_SLACK;
             for (Map.Entry<String, Long> c : SpeedRecommendations.topCategories(counts)) {
                 needed.merge(c.getKey(), need, Math::max);
@@ -92,7 +93,8 @@ public final class RecommendationStore {
         Set<String> candidates = new LinkedHashSet<>();
         ranked.values().forEach(l -> l.forEach(sp -> candidates.add(sp.productId())));
         trending.forEach(sp -> candidates.add(sp.productId()));
-        Set<String> available = available(candidates);
+        reads.fetchFacts(candidates);
+        Set<String> available = reads.inStock;
 
         Map<Long, SpeedInputs> out = new LinkedHashMap<>();
         for (long u : users) {
@@ -100,15 +102,17 @@ public final class RecommendationStore {
             for (Map.Entry<String, Long> c : SpeedRecommendations.topCategories(interestOf.get(u))) {
                 mine.put(c.getKey(), ranked.getOrDefault(c.getKey(), List.of()));
             }
+            Set<String> boughtSet = new HashSet<>();
+            bought.get(u).get().forEach(t -> boughtSet.add(t.getElement()));
             out.put(u, new SpeedInputs(u, interestOf.get(u), new HashSet<>(viewed.get(u).get()),
-                    new HashSet<>(bought.get(u).get()), mine, available, trending));
+                    boughtSet, mine, available, trending));
         }
         return out;
     }
 
     /** The speed layer's own list for one user, before the merge (the dashboard shows it beside the merged one). */
     public List<RecommendedItem> speedOnly(long userId, int n) {
-        return SpeedRecommendations.compute(speedInputsExact(List.of(userId), n).get(userId), n);
+        return SpeedRecommendations.compute(speedInputsExact(List.of(userId), n, new Reads(streamTime())).get(userId), n);
     }
 
     /** The start text of the newest trending window, or null before any view. */
@@ -153,22 +157,6 @@ public final class RecommendationStore {
         return out;
     }
 
-    /** Which of these products are in the catalog and in stock. */
-    private Set<String> available(Set<String> products) {
-        Map<String, Response<List<String>>> stock = new HashMap<>();
-        try (AbstractPipeline p = redis.pipelined()) {
-            products.forEach(pid -> stock.put(pid, p.hmget(keys.product(pid), "in_stock")));
-            p.sync();
-        }
-        Set<String> out = new HashSet<>();
-        stock.forEach((pid, r) -> {
-            if ("true".equals(r.get().get(0))) {
-                out.add(pid);
-            }
-        });
-        return out;
-    }
-
     /**
      * Whether a shared range may have cut off products this user needs: fewer than {@code n} of a full
      * range's products are left once the user's viewed and bought ones are taken out.
@@ -188,12 +176,17 @@ public final class RecommendationStore {
 
     /** Writes each user's key (JSON), with the TTL, and notes them in the index of users with a key, in one pipeline. */
     public void writeRecommendations(Map<Long, String> jsonByUser) {
-        long now = System.currentTimeMillis();
+        if (jsonByUser.isEmpty()) {
+            return;
+        }
+        double now = System.currentTimeMillis();
+        Map<String, Double> written = new HashMap<>();
         try (AbstractPipeline p = redis.pipelined()) {
             jsonByUser.forEach((u, json) -> {
                 p.setex(keys.recommendations(u), RECOMMENDATION_TTL.toSeconds(), json);
-                p.zadd(keys.recommendedUsers(), now, Long.toString(u));
+                written.put(Long.toString(u), now);
             });
+            p.zadd(keys.recommendedUsers(), written);
             p.sync();
         }
     }
@@ -215,8 +208,9 @@ public final class RecommendationStore {
     public Map<Long, String> compute(List<Long> users, int n) {
         Instant stream = streamTime();
         Instant now = Instant.now();
+        Reads reads = new Reads(stream);
         // Blocks and exclusions may remove speed items after the fact, so the speed list is read twice as long.
-        Map<Long, SpeedInputs> speed = speedInputsExact(users, 2 * n);
+        Map<Long, SpeedInputs> speed = speedInputsExact(users, 2 * n, reads);
 
         Response<String> versionR;
         Response<String> rulesR;
@@ -231,16 +225,14 @@ public final class RecommendationStore {
 
         Map<Long, Response<String>> cfR = new HashMap<>();
         Map<Long, Response<List<Tuple>>> cartedR = new HashMap<>();
-        Map<Long, Response<List<Tuple>>> boughtR = new HashMap<>();
-        try (AbstractPipeline p = redis.pipelined()) {
-            for (long u : users) {
-                if (version != null) {
+        if (version != null) {
+            try (AbstractPipeline p = redis.pipelined()) {
+                for (long u : users) {
                     cfR.put(u, p.hget(keys.cf(version), Long.toString(u)));
                     cartedR.put(u, p.zrangeByScoreWithScores(keys.carted(u), "(" + since, "+inf"));
-                    boughtR.put(u, p.zrangeByScoreWithScores(keys.bought(u), "(" + since, "+inf"));
                 }
+                p.sync();
             }
-            p.sync();
         }
 
         Map<Long, List<CfItem>> cf = new HashMap<>();
@@ -249,7 +241,7 @@ public final class RecommendationStore {
         for (long u : users) {
             Response<String> c = cfR.get(u);
             cf.put(u, c == null || c.get() == null ? List.of() : BatchJson.cf(c.get()));
-            List<String> r = version == null ? List.of() : newestFirst(cartedR.get(u).get(), boughtR.get(u).get());
+            List<String> r = version == null ? List.of() : newestFirst(cartedR.get(u).get(), since(reads.bought.get(u), since));
             recent.put(u, r);
             recentProducts.addAll(r);
         }
@@ -262,7 +254,8 @@ public final class RecommendationStore {
             speed.get(u).trending().forEach(t -> candidates.add(t.productId()));
             speed.get(u).byCategory().values().forEach(l -> l.forEach(sp -> candidates.add(sp.productId())));
         }
-        Map<String, MergeInputs.ProductFacts> facts = facts(candidates);
+        reads.fetchFacts(candidates);
+        Map<String, MergeInputs.ProductFacts> facts = reads.facts;
 
         Map<Long, String> out = new LinkedHashMap<>();
         for (long u : users) {
@@ -292,8 +285,8 @@ public final class RecommendationStore {
     }
 
     /** The speed inputs of each user, re-read with ranges of their own for heavy viewers. */
-    private Map<Long, SpeedInputs> speedInputsExact(List<Long> users, int n) {
-        Map<Long, SpeedInputs> out = speedInputs(users, n, false);
+    private Map<Long, SpeedInputs> speedInputsExact(List<Long> users, int n, Reads reads) {
+        Map<Long, SpeedInputs> out = speedInputs(users, n, false, reads);
         List<Long> heavy = new ArrayList<>();
         out.forEach((u, in) -> {
             if (mayHaveMissed(in, n)) {
@@ -301,7 +294,7 @@ public final class RecommendationStore {
             }
         });
         if (!heavy.isEmpty()) {
-            out.putAll(speedInputs(heavy, n, true));
+            out.putAll(speedInputs(heavy, n, true, reads));
         }
         return out;
     }
@@ -335,21 +328,56 @@ public final class RecommendationStore {
         return out;
     }
 
-    /** Category and stock of each product in the catalog; deleted and unknown ones are left out. */
-    private Map<String, MergeInputs.ProductFacts> facts(Set<String> products) {
-        Map<String, Response<List<String>>> r = new HashMap<>();
-        try (AbstractPipeline p = redis.pipelined()) {
-            products.forEach(pid -> r.put(pid, p.hmget(keys.product(pid), "category", "in_stock")));
-            p.sync();
-        }
-        Map<String, MergeInputs.ProductFacts> out = new HashMap<>();
-        r.forEach((pid, f) -> {
-            List<String> v = f.get();
-            if (v.get(0) != null) {
-                out.put(pid, new MergeInputs.ProductFacts(v.get(0), "true".equals(v.get(1))));
+    /** The purchases newer than {@code since} (ms): the bought-together inputs among all within the look-back. */
+    private static List<Tuple> since(List<Tuple> bought, long since) {
+        List<Tuple> out = new ArrayList<>();
+        for (Tuple t : bought) {
+            if (t.getScore() > since) {
+                out.add(t);
             }
-        });
+        }
         return out;
+    }
+
+    /**
+     * What one merge call has read so far, so that nothing is read twice: stream time, each user's
+     * purchases (with their times), and each product's catalog facts.
+     */
+    private final class Reads {
+        final Instant stream;
+        final Map<Long, List<Tuple>> bought = new HashMap<>();
+        /** Category and stock of each product in the catalog; deleted and unknown ones are left out. */
+        final Map<String, MergeInputs.ProductFacts> facts = new HashMap<>();
+        /** Products whose hash says in stock (what the speed list may offer). */
+        final Set<String> inStock = new HashSet<>();
+        private final Set<String> fetched = new HashSet<>();
+
+        Reads(Instant stream) {
+            this.stream = stream;
+        }
+
+        /** Reads the catalog facts of the products not read yet in this call, in one pipeline. */
+        void fetchFacts(Set<String> products) {
+            Map<String, Response<List<String>>> r = new HashMap<>();
+            try (AbstractPipeline p = redis.pipelined()) {
+                for (String pid : products) {
+                    if (fetched.add(pid)) {
+                        r.put(pid, p.hmget(keys.product(pid), "category", "in_stock"));
+                    }
+                }
+                p.sync();
+            }
+            r.forEach((pid, f) -> {
+                List<String> v = f.get();
+                boolean stocked = "true".equals(v.get(1));
+                if (stocked) {
+                    inStock.add(pid);
+                }
+                if (v.get(0) != null) {
+                    facts.put(pid, new MergeInputs.ProductFacts(v.get(0), stocked));
+                }
+            });
+        }
     }
 
     /**
