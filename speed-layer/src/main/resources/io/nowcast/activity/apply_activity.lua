@@ -159,15 +159,31 @@ for window, products in pairs(trend) do
   windows[text] = window
 end
 
+-- One variadic ZADD per key (GT and LT hold per member), as Redis's cost here is mostly per call; in
+-- chunks, as unpack() takes at most a few thousand values.
+local function zaddAll(key, flag, members)
+  local args = {}
+  for member, score in pairs(members) do
+    args[#args + 1] = score
+    args[#args + 1] = member
+    if #args == 1000 then
+      redis.call('ZADD', key, flag, unpack(args))
+      args = {}
+    end
+  end
+  if #args > 0 then redis.call('ZADD', key, flag, unpack(args)) end
+end
+
 for user, products in pairs(viewedAt) do
   local key = P .. 'viewed:' .. user
-  for product, ts in pairs(products) do redis.call('ZADD', key, 'GT', ts, product) end
+  zaddAll(key, 'GT', products)
   touch(key, userTtl)
 end
 
 -- Interests and popularity need each viewed product's category, read once per product per call.
 local categoryOf = {}
 local popularity, popularityExpiry = {}, {}
+local interestDue = {}
 for user, views in pairs(viewsByUser) do
   local interests, expiries, due = {}, {}, nil
   for _, v in ipairs(views) do
@@ -200,9 +216,10 @@ for user, views in pairs(viewsByUser) do
     local expKey = P .. 'interest:expiry:' .. user
     for field, c in pairs(expiries) do redis.call('HINCRBY', expKey, field, c) end
     touch(expKey, userTtl)
-    redis.call('ZADD', P .. 'interest:due', 'LT', due, user)
+    interestDue[user] = due
   end
 end
+zaddAll(P .. 'interest:due', 'LT', interestDue)
 for category, products in pairs(popularity) do
   local key = P .. 'category:' .. category
   for product, c in pairs(products) do redis.call('ZINCRBY', key, c, product) end
@@ -216,8 +233,8 @@ end
 for user, products in pairs(boughtAt) do
   local key = P .. 'bought:' .. user
   local newest = 0
-  for product, ts in pairs(products) do
-    redis.call('ZADD', key, 'GT', ts, product)
+  zaddAll(key, 'GT', products)
+  for _, ts in pairs(products) do
     if ts > newest then newest = ts end
   end
   redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (newest - lookback))
@@ -226,7 +243,7 @@ end
 
 for user, products in pairs(cartedAt) do
   local key = P .. 'carted:' .. user
-  for product, ts in pairs(products) do redis.call('ZADD', key, 'GT', ts, product) end
+  zaddAll(key, 'GT', products)
   touch(key, userTtl)
 end
 

@@ -193,4 +193,46 @@ class ActivityScriptIT {
         assertEquals(Map.of("unparseable", "2", "future_timestamp", "1"), redis.hgetAll(keys.dlqCounts()));
         assertEquals(Map.of("p", "1", "a", "1"), redis.hgetAll(keys.speedCounts()));
     }
+
+    /**
+     * One call touching more members of a key than one ZADD takes (the script sends them in chunks):
+     * every user's due time, every viewed product and every purchase lands, and GT/LT still hold per member.
+     */
+    @Test
+    void aLargeFlushSetsEveryMemberAndKeepsNewestViewsAndEarliestDueTimes() {
+        catalog("p1", "c1");
+        List<Record> records = new java.util.ArrayList<>();
+        int users = 1_300;
+        for (int u = 0; u < users; u++) {
+            records.add(view(u, "p1", at("10:00").plusSeconds(u % 60)));
+        }
+        for (int k = 0; k < 1_200; k++) {
+            records.add(view(5_000, "q" + k, at("10:00").plusSeconds(k % 7)));
+            records.add(new Record(nextOffset++, PURCHASE, 5_001, "q" + k, at("10:00").plusSeconds(k % 5).toEpochMilli()));
+        }
+        // A later view of one product and an earlier one of another: GT keeps the newest time.
+        records.add(view(5_000, "q1", at("10:30")));
+        records.add(view(5_000, "q2", at("09:00")));
+        script.apply(0, records);
+
+        long bucket = ActivityScript.Settings.defaults().interestBucket().toMillis();
+        for (int u = 0; u < users; u++) {
+            long ts = at("10:00").plusSeconds(u % 60).toEpochMilli();
+            long due = (ts + 86_400_000L + bucket - 1) / bucket * bucket;
+            assertEquals((double) due, redis.zscore(keys.interestDue(), Long.toString(u)), "user " + u);
+            assertEquals((double) ts, redis.zscore(keys.viewed(u), "p1"), "user " + u);
+        }
+        assertEquals(1_200, redis.zcard(keys.viewed(5_000)));
+        assertEquals(1_200, redis.zcard(keys.bought(5_001)));
+        assertEquals((double) at("10:30").toEpochMilli(), redis.zscore(keys.viewed(5_000), "q1"));
+        assertEquals((double) at("10:00").plusSeconds(2).toEpochMilli(), redis.zscore(keys.viewed(5_000), "q2"));
+        assertEquals((double) at("10:00").plusSeconds(4).toEpochMilli(), redis.zscore(keys.bought(5_001), "q1199"));
+
+        // LT: a later view does not push a user's due time back; GT: an older view does not pull a view back.
+        script.apply(0, List.of(view(0, "p1", at("11:00")), view(1, "p1", at("09:00"))));
+        long ts0 = at("10:00").toEpochMilli();
+        assertEquals((double) ((ts0 + 86_400_000L + bucket - 1) / bucket * bucket), redis.zscore(keys.interestDue(), "0"));
+        assertEquals((double) at("11:00").toEpochMilli(), redis.zscore(keys.viewed(0), "p1"));
+        assertEquals((double) at("10:00").plusSeconds(1).toEpochMilli(), redis.zscore(keys.viewed(1), "p1"));
+    }
 }
