@@ -109,19 +109,19 @@ public final class MasterDataset {
     private static final String TIMESTAMP_MICROS = "timestamp_micros";
     private static final String EPOCH_DAY = "epoch_day";
     /** What {@link Parse} emits: {@link #SCHEMA} with the timestamp as microseconds and the date as a day number. */
-    private static final StructType PARSED = new StructType()
-            .add(EVENT_TYPE, DataTypes.StringType, false)
-            .add(USER_ID, DataTypes.LongType, false)
-            .add(PRODUCT_ID, DataTypes.StringType, true)
-            .add(QUERY, DataTypes.StringType, true)
-            .add(TIMESTAMP_MICROS, DataTypes.LongType, false)
-            .add(EVENT_ID, DataTypes.StringType, true)
-            .add(ORDER_ID, DataTypes.StringType, true)
-            .add(SESSION_ID, DataTypes.StringType, true)
-            .add(QUANTITY, DataTypes.IntegerType, true)
-            .add(PRICE, DataTypes.DoubleType, true)
-            .add(REC_ID, DataTypes.StringType, true)
-            .add(EPOCH_DAY, DataTypes.IntegerType, false);
+    private static final StructType PARSED = parsedSchema();
+
+    private static StructType parsedSchema() {
+        StructType out = new StructType();
+        for (org.apache.spark.sql.types.StructField f : SCHEMA.fields()) {
+            out = switch (f.name()) {
+                case TIMESTAMP -> out.add(TIMESTAMP_MICROS, DataTypes.LongType, false);
+                case EVENT_DATE -> out.add(EPOCH_DAY, DataTypes.IntegerType, false);
+                default -> out.add(f);
+            };
+        }
+        return out;
+    }
 
     /**
      * The events of these roots (the speed layer's and imported history), unioned, with a filter applied
