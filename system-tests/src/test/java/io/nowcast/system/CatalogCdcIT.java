@@ -28,10 +28,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -310,9 +312,11 @@ class CatalogCdcIT {
     }
 
     private static String difference(Map<String, Product> expected, String run) {
-        List<String> inRedis = redis.smembers(keys.products()).stream().filter(id -> id.startsWith(run + "_")).sorted().toList();
-        if (!inRedis.equals(new ArrayList<>(expected.keySet()))) {
-            List<String> extra = inRedis.stream().filter(id -> !expected.containsKey(id)).limit(5).toList();
+        // A set, not a list: this runs every 100 ms over 100,000 ids, and a linear contains() per id
+        // made one poll take minutes, so the wait timed out on a stale snapshot of Redis.
+        Set<String> inRedis = redis.smembers(keys.products()).stream().filter(id -> id.startsWith(run + "_")).collect(Collectors.toSet());
+        if (!inRedis.equals(expected.keySet())) {
+            List<String> extra = inRedis.stream().filter(id -> !expected.containsKey(id)).sorted().limit(5).toList();
             List<String> missing = expected.keySet().stream().filter(id -> !inRedis.contains(id)).limit(5).toList();
             return "products: " + inRedis.size() + " in Redis, " + expected.size() + " in the table; extra " + extra + ", missing " + missing;
         }
