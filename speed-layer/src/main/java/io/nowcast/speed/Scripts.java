@@ -26,10 +26,22 @@ public final class Scripts {
         }
     }
 
-    public Object eval(UnifiedJedis redis, List<String> args) {
+    /** The script's SHA, loading it into Redis the first time (for calls queued on a pipeline). */
+    public String sha(UnifiedJedis redis) {
         if (sha == null) {
             sha = redis.scriptLoad(source);
         }
+        return sha;
+    }
+
+    /** Loads the script again (Redis restarted or flushed its script cache); returns its SHA. */
+    public String reload(UnifiedJedis redis) {
+        sha = redis.scriptLoad(source);
+        return sha;
+    }
+
+    public Object eval(UnifiedJedis redis, List<String> args) {
+        sha(redis);
         try {
             return redis.evalsha(sha, List.of(), args);
         } catch (JedisNoScriptException e) {

@@ -87,7 +87,7 @@ public final class SpeedQueries {
                 .start();
     }
 
-    /** Applies one partition of a catalog micro-batch, in Kafka order. */
+    /** Applies one partition of a catalog micro-batch, in Kafka order, pipelined; done when Redis has all of it. */
     private static final class CatalogPartition implements ForeachPartitionFunction<Row> {
         private final SpeedConfig config;
 
@@ -104,6 +104,7 @@ public final class SpeedQueries {
                 writer.apply(r.getString(r.fieldIndex(KafkaEvents.KEY)),
                         value == null ? null : new String(value, java.nio.charset.StandardCharsets.UTF_8));
             }
+            writer.flush();
         }
     }
 }
