@@ -13,12 +13,21 @@ public final class Await {
         boolean ok() throws Exception;
     }
 
-    /** Polls every 100 ms until {@code check} holds; fails naming {@code what} after {@code seconds}. */
+    /**
+     * Polls every 100 ms until {@code check} holds; fails naming {@code what} after {@code seconds}.
+     * The failure says how long the last check took: a check slower than the wait reports a stale state.
+     */
     public static void until(Check check, int seconds, String what) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+        while (true) {
+            long started = System.nanoTime();
+            if (check.ok()) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now > deadline) {
+                throw new AssertionError("timed out after " + seconds + " s waiting for " + what
+                        + " (the last check took " + (now - started) / 1_000_000 + " ms)");
             }
             Thread.sleep(100);
         }
