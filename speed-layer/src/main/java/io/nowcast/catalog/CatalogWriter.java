@@ -16,8 +16,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * index (products join with popularity 0; a category change moves them; a tombstone removes them).
  * Idempotent, so a replayed micro-batch changes nothing. Bad catalog JSON is counted and skipped.
  *
- * <p>Records are queued and sent in Kafka order as pipelined chunks of one script call each: one
- * round trip per chunk instead of per record. Call {@link #flush()} after the last record.
+ * <p>Records are queued and sent in Kafka order, one script call per record, pipelined in chunks of
+ * {@link #CHUNK}: one round trip per chunk instead of per record. Call {@link #flush()} after the last record.
  */
 public final class CatalogWriter {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogWriter.class);
