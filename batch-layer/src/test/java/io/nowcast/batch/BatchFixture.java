@@ -20,8 +20,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * What the batch-layer integration tests share: a fresh PostgreSQL database, a Redis prefix of their
@@ -91,19 +89,12 @@ final class BatchFixture implements AutoCloseable {
 
     /** Every key under this fixture's prefix. */
     Set<String> allKeys() {
-        Set<String> out = new java.util.TreeSet<>();
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> r = redis.scan(cursor, new ScanParams().match(prefix + "*").count(1000));
-            out.addAll(r.getResult());
-            cursor = r.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        return out;
+        return TestServers.keys(redis, prefix);
     }
 
     @Override
     public void close() {
-        allKeys().forEach(redis::del);
+        TestServers.deleteKeys(redis, prefix);
         redis.close();
         db.close();
     }

@@ -5,7 +5,12 @@ import io.nowcast.config.Env;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Where integration tests find the real servers: the same {@code NOWCAST_*} variables as the apps
@@ -42,6 +47,23 @@ public final class TestServers {
     /** A key prefix no other test run uses, so tests can share one Redis. */
     public static String uniquePrefix(String test) {
         return "test:" + test + ":" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    }
+
+    /** Every key under a test's prefix, sorted. */
+    public static Set<String> keys(UnifiedJedis redis, String prefix) {
+        Set<String> out = new TreeSet<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> r = redis.scan(cursor, new ScanParams().match(prefix + "*").count(1000));
+            out.addAll(r.getResult());
+            cursor = r.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return out;
+    }
+
+    /** Deletes every key under a test's prefix, so that a run leaves the shared Redis as it found it. */
+    public static void deleteKeys(UnifiedJedis redis, String prefix) {
+        keys(redis, prefix).forEach(redis::unlink);
     }
 
     public static void require(String what, String host, int port, String hint) {

@@ -47,7 +47,12 @@ final class Launcher {
     }
 
     ProcessBuilder builder(String... args) {
-        List<String> cmd = new ArrayList<>();
+        return builder(List.of(), args);
+    }
+
+    /** {@code prefix} runs the launcher (a wrapper that execs it), e.g. to set up its signals. */
+    ProcessBuilder builder(List<String> prefix, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(ROOT.resolve("nowcast").toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
@@ -72,6 +77,100 @@ final class Launcher {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /**
+     * A launcher left running in the foreground (demo), its stdout and stderr collected by a thread of
+     * their own, so that a test waits for a line with a deadline and never blocks on a read.
+     */
+    Output start(List<String> prefix, String... args) throws IOException {
+        Process p = builder(prefix, args).redirectErrorStream(true).start();
+        Output output = new Output(p);
+        Thread pump = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    output.append(line);
+                }
+            } catch (IOException e) {
+                output.append("[reading the launcher's output failed: " + e + "]");
+            }
+        }, "launcher-output");
+        pump.setDaemon(true);
+        pump.start();
+        return output;
+    }
+
+    static final class Output {
+        private final Process process;
+        private final StringBuilder text = new StringBuilder();
+
+        Output(Process process) {
+            this.process = process;
+        }
+
+        Process process() {
+            return process;
+        }
+
+        synchronized void append(String line) {
+            text.append(line).append('\n');
+            notifyAll();
+        }
+
+        /** Whether the output holds {@code needle} within {@code seconds}; false once the process has exited without it. */
+        synchronized boolean awaitLine(String needle, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (text.indexOf(needle) < 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                if (!process.isAlive()) {
+                    wait(200); // the last lines may still be in the pipe
+                    return text.indexOf(needle) >= 0;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(500)));
+            }
+            return true;
+        }
+
+        @Override
+        public synchronized String toString() {
+            return "\n--- launcher output (" + (process.isAlive() ? "running" : "exit " + process.exitValue()) + ")\n" + text;
+        }
+    }
+
+    /** A process's signal masks and what it is running, for a failure message about signals. */
+    static String signalsAndChildren(Process p) {
+        StringBuilder b = new StringBuilder("\n--- pid " + p.pid() + ": ");
+        try {
+            Files.readAllLines(Path.of("/proc", String.valueOf(p.pid()), "status")).stream()
+                    .filter(line -> line.startsWith("Sig") || line.startsWith("State")).forEach(line -> b.append(line).append("; "));
+        } catch (IOException e) {
+            b.append("(no /proc status: ").append(e).append(')');
+        }
+        p.children().forEach(c -> b.append("\n  child ").append(c.pid()).append(": ").append(c.info().commandLine().orElse("?")));
+        return b.toString();
+    }
+
+    /** The last lines of each component's log, for a failure message. */
+    String logTails() {
+        StringBuilder b = new StringBuilder();
+        Path logs = data.resolve("logs");
+        if (!Files.isDirectory(logs)) {
+            return "\n(no logs in " + logs + ")";
+        }
+        try (var files = Files.list(logs)) {
+            for (Path f : files.sorted().toList()) {
+                List<String> lines = new String(Files.readAllBytes(f), StandardCharsets.UTF_8).lines().toList();
+                b.append("\n--- ").append(f.getFileName()).append(" (last 20 of ").append(lines.size()).append(" lines)\n");
+                lines.subList(Math.max(0, lines.size() - 20), lines.size()).forEach(line -> b.append(line).append('\n'));
+            }
+        } catch (IOException e) {
+            b.append("\n(reading ").append(logs).append(" failed: ").append(e).append(')');
+        }
+        return b.toString();
     }
 
     int kafkaPort() {

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nowcast.testing.TestServers;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -211,36 +208,35 @@ class LauncherIT {
         Launcher l = new Launcher(tmp);
         io.nowcast.db.TestDatabase db = io.nowcast.db.TestDatabase.create("demo");
         l.env.put("NOWCAST_PG_URL", db.database().url());
-        Process demo = l.builder("demo").redirectErrorStream(true).start();
-        StringBuilder output = new StringBuilder();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                output.append(line).append('\n');
-                if (line.contains("demo running")) {
-                    break;
-                }
-            }
-            assertTrue(output.toString().contains("demo running"), output.toString());
+        String prefix = TestServers.uniquePrefix("demo");
+        l.env.put("NOWCAST_REDIS_PREFIX", prefix);
+        // A terminal starts the demo with SIGINT at its default disposition. Under a parent started as a
+        // background job without job control (as CI may be), SIGINT arrives ignored, and bash cannot trap a
+        // signal ignored on entry: the demo would never see Ctrl-C. Perl resets it, then execs in place.
+        Launcher.Output demo = l.start(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\\n\""), "demo");
+        try {
+            assertTrue(demo.awaitLine("demo running", 300), "the demo did not report running within 300 s: " + demo + l.logTails());
             Map<String, Long> pids = l.pids();
             assertTrue(pids.keySet().containsAll(List.of("kafka", "speed", "simulator")), pids.toString());
             pids.values().forEach(pid -> assertTrue(Launcher.alive(pid)));
 
             // What a terminal's Ctrl-C does: SIGINT to the launcher.
-            new ProcessBuilder("kill", "-INT", String.valueOf(demo.pid())).start().waitFor();
-            while ((line = out.readLine()) != null) {
-                output.append(line).append('\n');
-            }
-            assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "demo did not stop: " + output);
-            assertEquals(130, demo.exitValue(), output.toString());
-            pids.forEach((name, pid) -> assertFalse(Launcher.alive(pid), name + " left running: " + output));
+            new ProcessBuilder("kill", "-INT", String.valueOf(demo.process().pid())).start().waitFor();
+            assertTrue(demo.process().waitFor(180, TimeUnit.SECONDS), "demo did not stop within 180 s of SIGINT: " + demo
+                    + Launcher.signalsAndChildren(demo.process()));
+            assertEquals(130, demo.process().exitValue(), demo.toString());
+            pids.forEach((name, pid) -> assertFalse(Launcher.alive(pid), name + " left running: " + demo));
             assertFalse(Launcher.listening(l.kafkaPort()), "kafka port freed");
-            assertTrue(output.toString().contains("kafka: stopped"), output.toString());
+            assertTrue(demo.awaitLine("kafka: stopped", 10), demo.toString());
         } finally {
-            demo.destroyForcibly();
-            demo.waitFor(30, TimeUnit.SECONDS);
+            demo.process().destroyForcibly();
+            demo.process().waitFor(30, TimeUnit.SECONDS);
+            l.run("down"); // whatever a failed run left behind
             l.run("catalog", "drop-slot");
             db.close();
+            try (RedisClient redis = RedisClient.create(TestServers.redis().redisHost(), TestServers.redis().redisPort())) {
+                TestServers.deleteKeys(redis, prefix);
+            }
         }
     }
 }
