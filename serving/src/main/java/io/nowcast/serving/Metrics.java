@@ -54,6 +54,18 @@ final class Metrics {
         Counter.builder("nowcast_events_rejected").tag("reason", reason).register(registry).increment();
     }
 
+    /** Hits, misses and invalidations of the tracked cache of per-user keys, and whether it is serving. */
+    void track(TrackedValues cache) {
+        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_key_cache_hits", cache, TrackedValues::hits)
+                .description("per-user key and rules-version reads answered from this process's cache, without Redis").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_key_cache_misses", cache, TrackedValues::misses)
+                .description("per-user key and rules-version reads that went to Redis").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_key_cache_invalidations", cache, TrackedValues::invalidations)
+                .description("keys Redis said changed (client tracking)").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("nowcast_key_cache_live", cache, c -> c.live() ? 1 : 0)
+                .description("1 while Redis invalidations arrive and the cache serves hits").register(registry);
+    }
+
     String scrape() {
         return registry.scrape();
     }

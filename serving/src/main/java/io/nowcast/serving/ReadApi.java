@@ -41,9 +41,11 @@ final class ReadApi {
     private final Metrics metrics;
 
     private final PipelinedReads reads;
+    private final TrackedValues cache;
 
-    ReadApi(UnifiedJedis redis, RedisKeys keys, int n, Metrics metrics, PipelinedReads reads) {
+    ReadApi(UnifiedJedis redis, RedisKeys keys, int n, Metrics metrics, PipelinedReads reads, TrackedValues cache) {
         this.reads = reads;
+        this.cache = cache;
         this.redis = redis;
         this.keys = keys;
         this.store = new RecommendationStore(redis, keys);
@@ -53,8 +55,9 @@ final class ReadApi {
     }
 
     /**
-     * The user's key, as apps would read it from Redis, cut to {@code limit} after {@code exclude}. One
-     * round trip reads the key and the rules' version; a key older than the rules is merged again on the
+     * The user's key, as apps would read it from Redis, cut to {@code limit} after {@code exclude}. The key
+     * and the rules' version come from the {@link TrackedValues} cache while Redis has not changed them, or
+     * else in one round trip; a key older than the rules is merged again on the
      * spot and written back, so a rule change shows on the next read. A user without a key gets the merge
      * of what Nowcast knows of them, not written; a stranger gets the trending fallback, which is shared by
      * all strangers and recomputed at most once a second or when the rules change.
@@ -64,14 +67,29 @@ final class ReadApi {
         int limit = Params.limit(ctx, Math.min(10, n), MAX_LIMIT);
         Set<String> exclude = Params.exclude(ctx);
         String key = keys.recommendations(user);
-        List<String> both;
-        try {
-            both = reads.read(p -> p.mget(key, keys.rulesVersion())).get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+        String rulesKey = keys.rulesVersion();
+        TrackedValues.Hit keyHit = cache.get(key);
+        TrackedValues.Hit versionHit = keyHit == null ? null : cache.get(rulesKey);
+        String raw;
+        String versionText;
+        if (keyHit != null && versionHit != null) {
+            raw = keyHit.value();
+            versionText = versionHit.value();
+        } else {
+            TrackedValues.Ticket keyRead = cache.reading(key);
+            TrackedValues.Ticket versionRead = cache.reading(rulesKey);
+            List<String> both;
+            try {
+                both = reads.read(p -> p.mget(key, rulesKey)).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            raw = both.get(0);
+            versionText = both.get(1);
+            cache.read(keyRead, raw);
+            cache.read(versionRead, versionText);
         }
-        String raw = both.get(0);
-        long rulesVersion = both.get(1) == null ? 0 : Long.parseLong(both.get(1));
+        long rulesVersion = versionText == null ? 0 : Long.parseLong(versionText);
         RenderedList list = raw == null ? null : parsed.get(user);
         String body = list != null && list.raw.equals(raw) && list.rulesVersion >= rulesVersion
                 ? list.answer(user, limit, exclude, true)

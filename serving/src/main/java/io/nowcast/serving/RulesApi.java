@@ -27,10 +27,13 @@ final class RulesApi {
 
     private final RuleChanges rules;
     private final String adminToken;
+    private final Runnable changed;
 
-    RulesApi(RuleChanges rules, String adminToken) {
+    /** @param changed runs after every rule change made here, before the answer (drops cached rule versions) */
+    RulesApi(RuleChanges rules, String adminToken, Runnable changed) {
         this.rules = rules;
         this.adminToken = adminToken;
+        this.changed = changed;
     }
 
     void list(Context ctx) throws Exception {
@@ -81,6 +84,7 @@ final class RulesApi {
         } catch (IllegalArgumentException e) {
             throw new BadRequestResponse(e.getMessage());
         }
+        changed.run();
         ctx.contentType("application/json").result(MAPPER.writeValueAsString(MAPPER.createObjectNode().put("version", now.version())));
     }
 
@@ -89,6 +93,7 @@ final class RulesApi {
         Rule.Kind kind = kind(ctx);
         String target = Params.id("target", ctx.pathParam("target"));
         Optional<MerchandisingRules> now = rules.remove(kind, target);
+        changed.run();
         if (now.isEmpty()) {
             throw new NotFoundResponse("no " + kind.sql() + " rule for '" + Params.clip(target) + "'");
         }

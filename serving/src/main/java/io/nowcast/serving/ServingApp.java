@@ -32,6 +32,8 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class ServingApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServingApp.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Per-user keys cached in the process: about 2 KB each, so at most a few hundred MB of heap. */
+    static final int MAX_CACHED_KEYS = 100_000;
 
     private final Javalin app;
     private final RedisClient redis;
@@ -39,6 +41,7 @@ public final class ServingApp implements AutoCloseable {
     private final Admin admin;
     private final RuleChanges rules;
     private final PipelinedReads reads;
+    private final TrackedValues cache;
 
     private ServingApp(ServingConfig config) {
         var e = config.endpoints();
@@ -61,9 +64,11 @@ public final class ServingApp implements AutoCloseable {
 
         Metrics metrics = new Metrics();
         reads = new PipelinedReads(redis, 4);
-        ReadApi read = new ReadApi(redis, keys, config.recommendations(), metrics, reads);
+        cache = new TrackedValues(e.redisHost(), e.redisPort(), TrackedValues.servingPrefixes(keys), MAX_CACHED_KEYS);
+        metrics.track(cache);
+        ReadApi read = new ReadApi(redis, keys, config.recommendations(), metrics, reads, cache);
         EventsApi events = new EventsApi(producer, config.maxEvents(), metrics);
-        RulesApi rulesApi = new RulesApi(rules, config.adminToken());
+        RulesApi rulesApi = new RulesApi(rules, config.adminToken(), () -> cache.invalidate(keys.rulesVersion()));
         HealthApi health = new HealthApi(admin, redis, keys, db, config.staleSeconds(), metrics);
         byte[] openapi = resource("openapi.yaml");
 
@@ -170,6 +175,7 @@ public final class ServingApp implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        cache.close();
         reads.close();
         rules.close();
         producer.close();

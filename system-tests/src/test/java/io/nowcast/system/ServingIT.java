@@ -162,15 +162,27 @@ class ServingIT {
                 JsonNode health = http.get(ApiPaths.HEALTH).json();
                 assertEquals("ok", health.get("status").asText(), health.toString());
                 assertEquals("fresh", health.get("speed_layer").get("status").asText(), health.toString());
+                JsonNode first = http.get(ApiPaths.recommendations(1)).json();
+                assertEquals(first, http.get(ApiPaths.recommendations(1)).json(), "an unchanged key, read twice");
                 String metrics = http.get(ApiPaths.METRICS).body();
                 double accepted = metrics.lines().filter(l -> l.startsWith("nowcast_events_accepted_total"))
                         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
                 assertEquals(events.size() + 1, accepted, 0.0, metrics);
+                // User 1's key was read, rewritten by the speed layer (the cart above) and answered anew, then read
+                // twice unchanged: Redis reported the changes, and the second of those reads was served from the cache.
+                assertTrue(metric(metrics, "nowcast_key_cache_hits_total") > 0, metrics);
+                assertTrue(metric(metrics, "nowcast_key_cache_invalidations_total") > 0, metrics);
+                assertEquals(1.0, metric(metrics, "nowcast_key_cache_live"), metrics);
             } finally {
                 speed.kill();
                 redis.keys(prefix + "*").forEach(redis::del);
             }
         }
+    }
+
+    private static double metric(String scrape, String name) {
+        return scrape.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static String view(long user, String product, String at) {
