@@ -20,6 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -70,31 +73,49 @@ final class ReadApi {
         String rulesKey = keys.rulesVersion();
         TrackedValues.Hit keyHit = cache.get(key);
         TrackedValues.Hit versionHit = keyHit == null ? null : cache.get(rulesKey);
-        String raw;
-        String versionText;
         if (keyHit != null && versionHit != null) {
-            raw = keyHit.value();
-            versionText = versionHit.value();
-        } else {
-            TrackedValues.Ticket keyRead = cache.reading(key);
-            TrackedValues.Ticket versionRead = cache.reading(rulesKey);
-            List<String> both;
-            try {
-                both = reads.read(p -> p.mget(key, rulesKey)).get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
-            raw = both.get(0);
-            versionText = both.get(1);
-            cache.read(keyRead, raw);
-            cache.read(versionRead, versionText);
+            ctx.contentType("application/json").result(answer(user, limit, exclude, keyHit.value(), versionHit.value()));
+            return;
         }
+        // A miss waits for Redis without holding a request thread: under ingest Redis may be running a
+        // speed-layer script for milliseconds, and blocked threads would hold up the hits queued behind them.
+        TrackedValues.Ticket keyRead = cache.reading(key);
+        TrackedValues.Ticket versionRead = cache.reading(rulesKey);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        reads.read(p -> p.mget(key, rulesKey)).whenCompleteAsync((both, failed) -> {
+            try {
+                if (failed != null) {
+                    throw failed instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : failed;
+                }
+                cache.read(keyRead, both.get(0));
+                cache.read(versionRead, both.get(1));
+                ctx.contentType("application/json").result(answer(user, limit, exclude, both.get(0), both.get(1)));
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        }, answers);
+        ctx.future(() -> done);
+    }
+
+    /** Runs the answers of reads that went to Redis (and the merges a few of them need), off the request threads. */
+    private final ExecutorService answers = Executors.newFixedThreadPool(ANSWER_THREADS, r -> {
+        Thread t = new Thread(r, "nowcast-answers");
+        t.setDaemon(true);
+        return t;
+    });
+    static final int ANSWER_THREADS = 8;
+
+    void close() {
+        answers.shutdown();
+    }
+
+    private String answer(long user, int limit, Set<String> exclude, String raw, String versionText) {
         long rulesVersion = versionText == null ? 0 : Long.parseLong(versionText);
         RenderedList list = raw == null ? null : parsed.get(user);
-        String body = list != null && list.raw.equals(raw) && list.rulesVersion >= rulesVersion
+        return list != null && list.raw.equals(raw) && list.rulesVersion >= rulesVersion
                 ? list.answer(user, limit, exclude, true)
                 : slowAnswer(user, limit, exclude, raw, rulesVersion);
-        ctx.contentType("application/json").result(body);
     }
 
     /** A key not parsed yet or older than the rules, a user without a key, or a stranger. */

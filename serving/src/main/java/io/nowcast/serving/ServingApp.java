@@ -42,6 +42,7 @@ public final class ServingApp implements AutoCloseable {
     private final RuleChanges rules;
     private final PipelinedReads reads;
     private final TrackedValues cache;
+    private final ReadApi read;
 
     private ServingApp(ServingConfig config) {
         var e = config.endpoints();
@@ -66,7 +67,7 @@ public final class ServingApp implements AutoCloseable {
         reads = new PipelinedReads(redis, 4);
         cache = new TrackedValues(e.redisHost(), e.redisPort(), TrackedValues.servingPrefixes(keys), MAX_CACHED_KEYS);
         metrics.track(cache);
-        ReadApi read = new ReadApi(redis, keys, config.recommendations(), metrics, reads, cache);
+        read = new ReadApi(redis, keys, config.recommendations(), metrics, reads, cache);
         EventsApi events = new EventsApi(producer, config.maxEvents(), metrics);
         RulesApi rulesApi = new RulesApi(rules, config.adminToken(), () -> cache.invalidate(keys.rulesVersion()));
         HealthApi health = new HealthApi(admin, redis, keys, db, config.staleSeconds(), metrics);
@@ -175,6 +176,7 @@ public final class ServingApp implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        read.close();
         cache.close();
         reads.close();
         rules.close();
