@@ -73,8 +73,14 @@ final class ReadApi {
         String rulesKey = keys.rulesVersion();
         TrackedValues.Hit keyHit = cache.get(key);
         TrackedValues.Hit versionHit = keyHit == null ? null : cache.get(rulesKey);
-        if (keyHit != null && versionHit != null) {
+        if (keyHit != null && versionHit != null && keyHit.value() != null) {
             ctx.contentType("application/json").result(answer(user, limit, exclude, keyHit.value(), versionHit.value()));
+            return;
+        }
+        if (keyHit != null && versionHit != null) {
+            // No key: whether Nowcast knows the user takes a read of its own, so this too leaves the request thread.
+            ctx.future(() -> CompletableFuture.runAsync(() -> ctx.contentType("application/json")
+                    .result(answer(user, limit, exclude, null, versionHit.value())), answers));
             return;
         }
         // A miss waits for Redis without holding a request thread: under ingest Redis may be running a
