@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.RedisClient;
 
 /**
  * 10,000 random bad requests against a running API (real Redis, Kafka and PostgreSQL): bad ids, huge and
@@ -41,13 +42,16 @@ class ServingFuzzIT {
         long seed = Long.getLong("nowcast.fuzz.seed", System.nanoTime());
         System.out.println("ServingFuzzIT seed " + seed + " (replay with -Dnowcast.fuzz.seed=" + seed + ")");
         Random random = new Random(seed);
-        try (TestDatabase db = TestDatabase.create("fuzz")) {
+        try (TestDatabase db = TestDatabase.create("fuzz");
+             RedisClient redis = RedisClient.create(
+                     TestServers.redis().redisHost(), TestServers.redis().redisPort())) {
             Endpoints e = db.endpoints();
             Map<String, String> env = new HashMap<>();
             env.put(Endpoints.KAFKA_BOOTSTRAP, TestServers.kafka());
             env.put(Endpoints.REDIS_HOST, TestServers.redis().redisHost());
             env.put(Endpoints.REDIS_PORT, Integer.toString(TestServers.redis().redisPort()));
-            env.put(Endpoints.REDIS_PREFIX, TestServers.uniquePrefix("fuzz"));
+            String prefix = TestServers.uniquePrefix("fuzz");
+            env.put(Endpoints.REDIS_PREFIX, prefix);
             env.put(Endpoints.PG_URL, e.postgresUrl());
             env.put(Endpoints.PG_USER, e.postgresUser());
             env.put("NOWCAST_SERVING_PORT", "0");
@@ -103,6 +107,8 @@ class ServingFuzzIT {
                 assertEquals(42, good.json().get("user_id").asLong());
                 String metrics = http.get(ApiPaths.METRICS).body();
                 assertTrue(!metrics.contains("status=\"5"), "no 5xx in the metrics either");
+            } finally {
+                TestServers.deleteKeys(redis, prefix);
             }
         }
     }
