@@ -28,11 +28,19 @@ public record SpeedConfig(
         int recommendations,
         int shufflePartitions,
         String startingOffsets,
-        String masterEvents) implements Serializable {
+        String masterEvents,
+        String queries) implements Serializable {
 
     public static final String REALTIME = "realtime";
     public static final String MICROBATCH = "microbatch";
     public static final String AVAILABLE_NOW = "available-now";
+
+    /** NOWCAST_SPEED_QUERIES: every query in one job (the default). */
+    public static final String ALL = "all";
+    /** NOWCAST_SPEED_QUERIES: what keeps Redis fresh (activity and catalog), without the master dataset. */
+    public static final String FRESH = "fresh";
+    /** NOWCAST_SPEED_QUERIES: the master dataset alone, so it can run as a separate, lower-priority job. */
+    public static final String ARCHIVE = "archive";
 
     public static SpeedConfig fromEnv() {
         return from(Env.system());
@@ -44,7 +52,9 @@ public record SpeedConfig(
         // Real-time mode keeps one task per Kafka partition running for the whole batch; the catalog and
         // master-dataset queries need task slots beside them.
         int partitions = env.integer("NOWCAST_ACTIVITY_PARTITIONS", 2, 1, 64);
-        String localMaster = trigger.equals(REALTIME) ? "local[" + (partitions + 2) + "]" : "local[*]";
+        // The master dataset alone (archive) runs micro-batches only.
+        String localMaster = trigger.equals(REALTIME) && !env.string("NOWCAST_SPEED_QUERIES", ALL).equals(ARCHIVE)
+                ? "local[" + (partitions + 2) + "]" : "local[*]";
         SpeedConfig c = new SpeedConfig(
                 env.string("NOWCAST_SPARK_MASTER", localMaster),
                 e.kafkaBootstrap(), e.redisHost(), e.redisPort(), e.redisPrefix(),
@@ -61,9 +71,16 @@ public record SpeedConfig(
                 env.string("NOWCAST_SPEED_STARTING_OFFSETS", "earliest"),
                 env.string("NOWCAST_MASTER_DATASET", "on").equals("off") ? null
                         : env.string("NOWCAST_MASTER_EVENTS", io.nowcast.master.MasterDataset.defaultLocation(
-                                Path.of(env.string("NOWCAST_DATA_DIR", ".nowcast")).toAbsolutePath().toString()).toString()));
+                                Path.of(env.string("NOWCAST_DATA_DIR", ".nowcast")).toAbsolutePath().toString()).toString()),
+                env.string("NOWCAST_SPEED_QUERIES", ALL));
         if (!trigger.equals(REALTIME) && !trigger.equals(MICROBATCH) && !trigger.equals(AVAILABLE_NOW)) {
             throw new Env.ConfigException("NOWCAST_SPEED_TRIGGER=" + trigger + " must be realtime, microbatch or available-now");
+        }
+        if (!c.queries().equals(ALL) && !c.queries().equals(FRESH) && !c.queries().equals(ARCHIVE)) {
+            throw new Env.ConfigException("NOWCAST_SPEED_QUERIES=" + c.queries() + " must be all, fresh or archive");
+        }
+        if (c.queries().equals(ARCHIVE) && c.masterDataset() == null) {
+            throw new Env.ConfigException("NOWCAST_SPEED_QUERIES=archive runs only the master dataset, which NOWCAST_MASTER_DATASET=off turns off");
         }
         env.check();
         return c;
@@ -86,5 +103,15 @@ public record SpeedConfig(
      */
     public String masterDataset() {
         return masterEvents;
+    }
+
+    /** Whether this job keeps Redis fresh (the activity and catalog queries). */
+    public boolean runsFresh() {
+        return !queries.equals(ARCHIVE);
+    }
+
+    /** Whether this job appends the master dataset. */
+    public boolean runsArchive() {
+        return masterEvents != null && !queries.equals(FRESH);
     }
 }

@@ -28,19 +28,27 @@ public final class SpeedQueries {
 
     private SpeedQueries() {}
 
+    /** Starts the queries NOWCAST_SPEED_QUERIES asks for (SpeedConfig#runsFresh, #runsArchive). */
     public static List<StreamingQuery> start(SparkSession spark, SpeedConfig c) throws TimeoutException {
-        CatalogRemerge.of(c).check(); // a re-merge a crash cut short
-        StreamingQuery catalog = catalog(spark, c);
-        if (c.trigger().equals(SpeedConfig.AVAILABLE_NOW)) {
-            // A backfill joins views to the catalog as it stands, so the catalog goes first.
-            try {
-                catalog.awaitTermination();
-            } catch (org.apache.spark.sql.streaming.StreamingQueryException e) {
-                throw new IllegalStateException("the catalog query failed", e);
+        List<StreamingQuery> started = new java.util.ArrayList<>();
+        if (c.runsFresh()) {
+            CatalogRemerge.of(c).check(); // a re-merge a crash cut short
+            StreamingQuery catalog = catalog(spark, c);
+            if (c.trigger().equals(SpeedConfig.AVAILABLE_NOW)) {
+                // A backfill joins views to the catalog as it stands, so the catalog goes first.
+                try {
+                    catalog.awaitTermination();
+                } catch (org.apache.spark.sql.streaming.StreamingQueryException e) {
+                    throw new IllegalStateException("the catalog query failed", e);
+                }
             }
+            started.add(catalog);
+            started.add(activity(spark, c));
         }
-        StreamingQuery activity = activity(spark, c);
-        return c.masterDataset() == null ? List.of(catalog, activity) : List.of(catalog, activity, master(spark, c));
+        if (c.runsArchive()) {
+            started.add(master(spark, c));
+        }
+        return started;
     }
 
     private static Trigger trigger(SpeedConfig c, boolean lowLatency) {

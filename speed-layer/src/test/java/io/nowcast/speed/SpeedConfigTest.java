@@ -1,6 +1,7 @@
 package io.nowcast.speed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +28,30 @@ class SpeedConfigTest {
         SpeedConfig c = SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_TRIGGER", "microbatch", "NOWCAST_MASTER_DATASET", "off")));
         assertEquals("local[*]", c.master());
         assertNull(c.masterDataset());
+    }
+
+    @Test
+    void eitherHalfCanRunAlone() {
+        SpeedConfig all = SpeedConfig.from(new Env(Map.of()));
+        assertTrue(all.runsFresh() && all.runsArchive());
+        SpeedConfig fresh = SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_QUERIES", "fresh")));
+        assertTrue(fresh.runsFresh());
+        assertFalse(fresh.runsArchive());
+        SpeedConfig archive = SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_QUERIES", "archive")));
+        assertFalse(archive.runsFresh());
+        assertTrue(archive.runsArchive());
+        assertEquals("local[*]", archive.master(), "the master dataset alone runs micro-batches only");
+        SpeedConfig off = SpeedConfig.from(new Env(Map.of("NOWCAST_MASTER_DATASET", "off")));
+        assertFalse(off.runsArchive());
+    }
+
+    @Test
+    void anArchiveWithoutAMasterDatasetOrAnUnknownHalfIsAConfigurationError() {
+        Env.ConfigException e = assertThrows(Env.ConfigException.class,
+                () -> SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_QUERIES", "archive", "NOWCAST_MASTER_DATASET", "off"))));
+        assertTrue(e.getMessage().contains("NOWCAST_MASTER_DATASET=off"), e.getMessage());
+        e = assertThrows(Env.ConfigException.class, () -> SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_QUERIES", "some"))));
+        assertTrue(e.getMessage().contains("NOWCAST_SPEED_QUERIES=some"), e.getMessage());
     }
 
     @Test

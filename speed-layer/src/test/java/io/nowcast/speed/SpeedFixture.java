@@ -73,6 +73,13 @@ final class SpeedFixture implements AutoCloseable {
         return SpeedConfig.from(new Env(env(trigger)));
     }
 
+    /** The configuration of one half of the job: {@link SpeedConfig#FRESH} or {@link SpeedConfig#ARCHIVE}. */
+    SpeedConfig config(String trigger, String queries) {
+        Map<String, String> env = env(trigger);
+        env.put("NOWCAST_SPEED_QUERIES", queries);
+        return SpeedConfig.from(new Env(env));
+    }
+
     @Override
     public void close() {
         producer.close();

@@ -17,6 +17,7 @@ import io.nowcast.testing.Events;
 import io.nowcast.testing.TestServers;
 import io.nowcast.topics.Topics;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +54,9 @@ class SpeedLayerIT {
     private RedisKeys keys;
     private SparkSession spark;
     private final List<String> dlqValues = new ArrayList<>();
+    private boolean masterAfterFresh;
+    /** Every key of this test, with its serialized value, after the fresh half and before the archive half. */
+    private Map<String, String> keysAfterFresh;
 
     private String event(EventType type, long user, String product, Instant at, String id) {
         return EventJson.write(new Event(type, user, product, type == EventType.SEARCH ? "shoes" : null, at, id,
@@ -99,10 +103,32 @@ class SpeedLayerIT {
             fx.send(Topics.USER_ACTIVITY, e[0], e[1]);
         }
         spark = Spark.session("speed-layer-it", "local[2]", 2);
-        for (StreamingQuery q : SpeedQueries.start(spark, fx.config(SpeedConfig.AVAILABLE_NOW))) {
+        // In two halves, as ./nowcast runs them: what keeps Redis fresh, then the master dataset alone.
+        for (StreamingQuery q : SpeedQueries.start(spark, fx.config(SpeedConfig.AVAILABLE_NOW, SpeedConfig.FRESH))) {
+            q.awaitTermination();
+        }
+        masterAfterFresh = Files.exists(Path.of(fx.config(SpeedConfig.AVAILABLE_NOW).masterDataset()));
+        keysAfterFresh = redisKeys();
+        for (StreamingQuery q : SpeedQueries.start(spark, fx.config(SpeedConfig.AVAILABLE_NOW, SpeedConfig.ARCHIVE))) {
             q.awaitTermination();
         }
         readDlq(dlqStart);
+    }
+
+    private Map<String, String> redisKeys() {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String k : redis.keys(fx.prefix + "*")) {
+            byte[] dump = redis.dump(k);
+            out.put(k, dump == null ? "gone" : java.util.HexFormat.of().formatHex(dump));
+        }
+        return out;
+    }
+
+    @Test
+    void theFreshHalfWritesNoMasterDatasetAndTheArchiveHalfLeavesRedisAlone() {
+        assertFalse(masterAfterFresh, "NOWCAST_SPEED_QUERIES=fresh wrote the master dataset");
+        assertFalse(keysAfterFresh.isEmpty());
+        assertEquals(keysAfterFresh, redisKeys(), "NOWCAST_SPEED_QUERIES=archive changed Redis");
     }
 
     private Map<TopicPartition, Long> dlqEnd() {
