@@ -40,6 +40,8 @@ final class RecommendationRefresher {
     private long rounds;
     private long usersRefreshed;
     private long busyNanos;
+    private long cpuNanos;
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private long lastReport = System.nanoTime();
 
     private RecommendationRefresher(RecommendationStore store, int n) {
@@ -80,11 +82,13 @@ final class RecommendationRefresher {
     private void report() {
         long now = System.nanoTime();
         if (now - lastReport >= 10_000_000_000L && rounds > 0) {
-            LOG.info("recommendations: {} users in {} rounds over {} s, {} ms a round on average, {} still waiting",
-                    usersRefreshed, rounds, (now - lastReport) / 1_000_000_000L, busyNanos / rounds / 1_000_000, dirty.size());
+            LOG.info("recommendations: {} users in {} rounds over {} s, {} ms a round on average, {} µs of this thread's CPU a user, {} still waiting",
+                    usersRefreshed, rounds, (now - lastReport) / 1_000_000_000L, busyNanos / rounds / 1_000_000,
+                    usersRefreshed == 0 ? 0 : cpuNanos / usersRefreshed / 1_000, waiting());
             rounds = 0;
             usersRefreshed = 0;
             busyNanos = 0;
+            cpuNanos = 0;
             lastReport = now;
         }
     }
@@ -114,9 +118,11 @@ final class RecommendationRefresher {
                 }
                 if (!batch.isEmpty()) {
                     long t0 = System.nanoTime();
+                    long c0 = THREADS.getCurrentThreadCpuTime();
                     store.refresh(batch, n);
                     long busy = System.nanoTime() - t0;
                     busyNanos += busy;
+                    cpuNanos += THREADS.getCurrentThreadCpuTime() - c0;
                     rounds++;
                     usersRefreshed += batch.size();
                     batch.forEach(u -> refreshedAt.put(u, now));
