@@ -162,7 +162,7 @@ class LauncherIT {
             Map<String, Long> pids = l.pids();
             Launcher.Result down = l.run("down", "--purge");
             assertEquals(0, down.rc(), down.toString());
-            assertEquals(Set.of("redis", "kafka", "cdc", "speed", "batch", "serving", "dashboard", "simulator"), pids.keySet(), "the managed components");
+            assertEquals(Set.of("redis", "kafka", "cdc", "speed", "archive", "batch", "serving", "dashboard", "simulator"), pids.keySet(), "the managed components");
             assertTrue(down.out().contains("dropped CDC's replication slot"), "--purge deletes CDC's offsets, so it drops the slot too: " + down);
             Launcher.Result dropped = l.run("catalog", "drop-slot");
             assertEquals(0, dropped.rc(), dropped.toString());
