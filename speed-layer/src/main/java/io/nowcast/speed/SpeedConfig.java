@@ -52,8 +52,9 @@ public record SpeedConfig(
         // Real-time mode keeps one task per Kafka partition running for the whole batch; the catalog and
         // master-dataset queries need task slots beside them.
         int partitions = env.integer("NOWCAST_ACTIVITY_PARTITIONS", 2, 1, 64);
+        String queries = env.string("NOWCAST_SPEED_QUERIES", ALL);
         // The master dataset alone (archive) runs micro-batches only.
-        String localMaster = trigger.equals(REALTIME) && !env.string("NOWCAST_SPEED_QUERIES", ALL).equals(ARCHIVE)
+        String localMaster = trigger.equals(REALTIME) && !queries.equals(ARCHIVE)
                 ? "local[" + (partitions + 2) + "]" : "local[*]";
         SpeedConfig c = new SpeedConfig(
                 env.string("NOWCAST_SPARK_MASTER", localMaster),
@@ -72,7 +73,7 @@ public record SpeedConfig(
                 env.string("NOWCAST_MASTER_DATASET", "on").equals("off") ? null
                         : env.string("NOWCAST_MASTER_EVENTS", io.nowcast.master.MasterDataset.defaultLocation(
                                 Path.of(env.string("NOWCAST_DATA_DIR", ".nowcast")).toAbsolutePath().toString()).toString()),
-                env.string("NOWCAST_SPEED_QUERIES", ALL));
+                queries);
         if (!trigger.equals(REALTIME) && !trigger.equals(MICROBATCH) && !trigger.equals(AVAILABLE_NOW)) {
             throw new Env.ConfigException("NOWCAST_SPEED_TRIGGER=" + trigger + " must be realtime, microbatch or available-now");
         }
