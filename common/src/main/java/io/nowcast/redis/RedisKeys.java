@@ -8,8 +8,8 @@ import java.time.format.DateTimeFormatter;
  * The only place a Redis key is spelled. Keys are the contract between the speed layer, the batch
  * layer, serving, the dashboard and shops' own apps, so {@code RedisKeysTest} pins every string and
  * the README's key table says the same. A configurable prefix (default empty) namespaces everything.
- * The speed layer's Lua script ({@code apply_activity.lua}) spells the same keys; its integration test
- * reads everything back through this class, so the two cannot drift apart unnoticed.
+ * The speed layer's Lua script ({@code finish_flush.lua}) spells some of the same keys; its integration test
+ * ({@code ActivityApplierIT}) reads everything back through this class, so the two cannot drift apart unnoticed.
  */
 public final class RedisKeys {
     private static final DateTimeFormatter WINDOW =
@@ -120,11 +120,22 @@ public final class RedisKeys {
     }
 
     /**
-     * {@code offsets:user_activity}: HASH partition → last Kafka offset applied to Redis, checked and advanced
-     * atomically with every flush so that replays count nothing twice. Writer: speed layer. Permanent.
+     * {@code offsets:user_activity:{partition}}: STRING, the last Kafka offset of that partition applied to
+     * Redis. The speed layer WATCHes it, reads it, and advances it in the MULTI/EXEC that applies the flush,
+     * so that replays count nothing twice; one key per partition, so partitions never abort each other's
+     * transactions. Writer: speed layer. Readers: dashboard and {@code ./nowcast probe} (lag). Permanent.
      */
-    public String activityOffsets() {
-        return prefix + "offsets:user_activity";
+    public String activityOffset(int partition) {
+        return prefix + "offsets:user_activity:" + partition;
+    }
+
+    /** {@link #activityOffset} of each partition, in order, for an MGET. */
+    public String[] activityOffsets(int partitions) {
+        String[] out = new String[partitions];
+        for (int p = 0; p < partitions; p++) {
+            out[p] = activityOffset(p);
+        }
+        return out;
     }
 
     /** {@code dlq:counts}: HASH reject reason → records dead-lettered. Writer: speed layer. Readers: dashboard, /health. Permanent. */

@@ -1,5 +1,6 @@
 package io.nowcast.redis;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
@@ -49,7 +50,8 @@ class RedisKeysTest {
         assertEquals("trending:counts:2024-03-21T10:00:00", keys.trendingCounts(Instant.parse("2024-03-21T10:00:00Z")));
         assertEquals("trending:windows", keys.trendingWindows());
         assertEquals("stream:time", keys.streamTime());
-        assertEquals("offsets:user_activity", keys.activityOffsets());
+        assertEquals("offsets:user_activity:3", keys.activityOffset(3));
+        assertArrayEquals(new String[] {"offsets:user_activity:0", "offsets:user_activity:1"}, keys.activityOffsets(2));
         assertEquals("dlq:counts", keys.dlqCounts());
         assertEquals("speed:counts", keys.speedCounts());
         assertEquals("interest:expiry:7", keys.interestExpiry(7));

@@ -84,14 +84,13 @@ final class DashboardData {
     /** Records on user_activity the speed layer has not applied yet; null when Kafka does not answer. */
     Long lag() {
         try {
-            Map<String, String> applied = redis.hgetAll(keys.activityOffsets());
             var parts = kafka.describeTopics(List.of(Topics.USER_ACTIVITY)).allTopicNames().get(3, TimeUnit.SECONDS)
                     .get(Topics.USER_ACTIVITY).partitions();
             Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
             parts.forEach(p -> ask.put(new TopicPartition(Topics.USER_ACTIVITY, p.partition()), OffsetSpec.latest()));
             long lag = 0;
             for (var e : kafka.listOffsets(ask).all().get(3, TimeUnit.SECONDS).entrySet()) {
-                String done = applied.get(Integer.toString(e.getKey().partition()));
+                String done = redis.get(keys.activityOffset(e.getKey().partition()));
                 long next = done == null ? 0 : Long.parseLong(done) + 1;
                 lag += Math.max(0, e.getValue().offset() - next);
             }

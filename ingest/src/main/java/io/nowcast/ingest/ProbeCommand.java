@@ -146,10 +146,10 @@ public final class ProbeCommand implements Callable<Integer> {
              RedisClient redis = RedisClient.create(endpoints.redisHost(), endpoints.redisPort())) {
             List<TopicPartition> parts = consumer.partitionsFor(Topics.USER_ACTIVITY, Duration.ofSeconds(15)).stream()
                     .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            Map<String, String> applied = redis.hgetAll(keys.activityOffsets());
             long lag = 0;
             for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(parts, Duration.ofSeconds(15)).entrySet()) {
-                long done = Long.parseLong(applied.getOrDefault(Integer.toString(e.getKey().partition()), "-1")) + 1;
+                String applied = redis.get(keys.activityOffset(e.getKey().partition()));
+                long done = applied == null ? 0 : Long.parseLong(applied) + 1;
                 lag += Math.max(0, e.getValue() - done);
             }
             return lag;

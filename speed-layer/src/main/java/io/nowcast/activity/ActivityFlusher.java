@@ -1,7 +1,7 @@
 package io.nowcast.activity;
 
-import io.nowcast.activity.ActivityScript.Kind;
-import io.nowcast.activity.ActivityScript.Record;
+import io.nowcast.activity.ActivityApplier.Kind;
+import io.nowcast.activity.ActivityApplier.Record;
 import io.nowcast.events.Event;
 import io.nowcast.events.EventCheck;
 import io.nowcast.events.RejectReason;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.RedisClient;
 
 /**
  * Buffers one task's activity records and flushes them every few milliseconds (or every N records):
@@ -41,7 +41,7 @@ final class ActivityFlusher {
     private record Raw(byte[] key, byte[] value) {}
 
     private final SpeedConfig config;
-    private final ActivityScript script;
+    private final ActivityApplier script;
     private final RecommendationRefresher recommendations;
     private final Producer<byte[], byte[]> dlq;
     private final long crashAfter;
@@ -57,10 +57,10 @@ final class ActivityFlusher {
     private long firstBufferedAt;
     private volatile RuntimeException failure;
 
-    ActivityFlusher(SpeedConfig config, UnifiedJedis redis, Producer<byte[], byte[]> dlq) {
+    ActivityFlusher(SpeedConfig config, RedisClient redis, Producer<byte[], byte[]> dlq) {
         this.config = config;
         RedisKeys keys = new RedisKeys(config.redisPrefix());
-        this.script = new ActivityScript(redis, keys, config.scriptSettings());
+        this.script = new ActivityApplier(redis, keys, config.activitySettings());
         this.recommendations = RecommendationRefresher.of(config.redisHost() + ":" + config.redisPort() + "/" + config.redisPrefix(),
                 new RecommendationStore(redis, keys), config.recommendations());
         this.dlq = dlq;
@@ -181,7 +181,7 @@ final class ActivityFlusher {
         Set<Long> dirty = new LinkedHashSet<>();
         List<ProducerRecord<byte[], byte[]>> late = new ArrayList<>();
         for (Map.Entry<Integer, List<Record>> e : pending.entrySet()) {
-            ActivityScript.Result result = script.apply(e.getKey(), e.getValue());
+            ActivityApplier.Result result = script.apply(e.getKey(), e.getValue());
             if (crashAfter > 0 && APPLIES.incrementAndGet() >= crashAfter) {
                 Runtime.getRuntime().halt(137);
             }

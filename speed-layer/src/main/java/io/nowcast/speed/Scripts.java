@@ -40,6 +40,11 @@ public final class Scripts {
         return sha;
     }
 
+    /** The script's text, for an EVAL queued inside MULTI (where a missing SHA could not be reloaded in time). */
+    public String source() {
+        return source;
+    }
+
     public Object eval(UnifiedJedis redis, List<String> args) {
         sha(redis);
         try {

@@ -1,6 +1,6 @@
 package io.nowcast.speed;
 
-import io.nowcast.activity.ActivityScript;
+import io.nowcast.activity.ActivityApplier;
 import io.nowcast.config.Endpoints;
 import io.nowcast.config.Env;
 import java.io.Serializable;
@@ -87,8 +87,8 @@ public record SpeedConfig(
         return c;
     }
 
-    public ActivityScript.Settings scriptSettings() {
-        return new ActivityScript.Settings(Duration.ofMillis(latenessMs), Duration.ofMillis(interestBucketMs),
+    public ActivityApplier.Settings activitySettings() {
+        return new ActivityApplier.Settings(Duration.ofMillis(latenessMs), Duration.ofMillis(interestBucketMs),
                 Duration.ofHours(48), Duration.ofHours(25), Duration.ofMillis(boughtLookbackMs), 200);
     }
 

@@ -66,20 +66,20 @@ class ActivityFlusherIT {
         views(0, 9);
         flusher.flush();
         assertEquals(10, views());
-        assertEquals("9", redis.hget(keys.activityOffsets(), "0"));
+        assertEquals("9", redis.get(keys.activityOffset(0)));
 
         // Redis refuses the next flush: the watermark key holds the wrong type.
-        redis.del(keys.activityOffsets());
-        redis.set(keys.activityOffsets(), "not a hash");
+        redis.del(keys.activityOffset(0));
+        redis.hset(keys.activityOffset(0), "not", "a number");
         views(10, 19);
         assertThrows(RuntimeException.class, flusher::flush);
 
         // Redis is healthy again, but the flusher must not apply offsets 20.. past the lost 10..19.
-        redis.del(keys.activityOffsets());
-        redis.hset(keys.activityOffsets(), "0", "9");
+        redis.del(keys.activityOffset(0));
+        redis.set(keys.activityOffset(0), "9");
         assertThrows(IllegalStateException.class, () -> views(20, 29), "the next record rethrows the failure");
         assertThrows(IllegalStateException.class, flusher::flush);
         assertEquals(10, views(), "only the first flush counted");
-        assertEquals("9", redis.hget(keys.activityOffsets(), "0"), "the watermark stays below the lost records");
+        assertEquals("9", redis.get(keys.activityOffset(0)), "the watermark stays below the lost records");
     }
 }

@@ -79,7 +79,7 @@ class DashboardBrowserIT {
                 String[] offsets = {""};
                 Await.until(() -> {
                     Thread.sleep(1_500);
-                    String now = new TreeMap<>(redis.hgetAll(keys.activityOffsets())).toString();
+                    String now = new TreeMap<>(redis.hgetAll(keys.speedCounts())) + " " + new TreeMap<>(redis.hgetAll(keys.dlqCounts()));
                     boolean still = now.equals(offsets[0]);
                     offsets[0] = now;
                     return still;

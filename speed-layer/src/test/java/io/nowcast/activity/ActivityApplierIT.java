@@ -1,15 +1,15 @@
 package io.nowcast.activity;
 
-import static io.nowcast.activity.ActivityScript.Kind.ADD_TO_CART;
-import static io.nowcast.activity.ActivityScript.Kind.PAGE_VIEW;
-import static io.nowcast.activity.ActivityScript.Kind.PURCHASE;
-import static io.nowcast.activity.ActivityScript.Kind.REJECTED;
+import static io.nowcast.activity.ActivityApplier.Kind.ADD_TO_CART;
+import static io.nowcast.activity.ActivityApplier.Kind.PAGE_VIEW;
+import static io.nowcast.activity.ActivityApplier.Kind.PURCHASE;
+import static io.nowcast.activity.ActivityApplier.Kind.REJECTED;
 import static io.nowcast.testing.Events.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nowcast.activity.ActivityScript.Record;
+import io.nowcast.activity.ActivityApplier.Record;
 import io.nowcast.config.Endpoints;
 import io.nowcast.redis.RedisKeys;
 import io.nowcast.testing.TestServers;
@@ -24,11 +24,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
-/** The exactly-once Lua core of the speed layer, against a real Redis, with hand-computed answers. */
-class ActivityScriptIT {
+/** The exactly-once core of the speed layer, against a real Redis, with hand-computed answers. */
+class ActivityApplierIT {
     private RedisClient redis;
     private RedisKeys keys;
-    private ActivityScript script;
+    private ActivityApplier script;
     private long nextOffset;
 
     @BeforeEach
@@ -36,7 +36,7 @@ class ActivityScriptIT {
         Endpoints e = TestServers.redis();
         redis = RedisClient.create(e.redisHost(), e.redisPort());
         keys = new RedisKeys(TestServers.uniquePrefix("activity"));
-        script = new ActivityScript(redis, keys, ActivityScript.Settings.defaults());
+        script = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults());
     }
 
     @AfterEach
@@ -98,30 +98,51 @@ class ActivityScriptIT {
     void replayedFlushChangesNothingAndAnOverlappingOneAppliesOnlyTheNewRecords() {
         catalog("p1", "shoes/running");
         List<Record> first = List.of(view(1, "p1", at("10:00")), view(2, "p1", at("10:01")), view(1, "p1", at("10:02")));
-        ActivityScript.Result applied = script.apply(0, first);
+        ActivityApplier.Result applied = script.apply(0, first);
         assertEquals(3, applied.applied());
         assertEquals(List.of(1L, 2L), applied.dirtyUsers());
 
-        ActivityScript.Result replay = script.apply(0, first);
+        ActivityApplier.Result replay = script.apply(0, first);
         assertEquals(0, replay.applied());
         assertEquals(3, replay.skipped());
 
         List<Record> overlapping = new ArrayList<>(first.subList(1, 3));
         overlapping.add(view(3, "p1", at("10:03")));
-        ActivityScript.Result partly = script.apply(0, overlapping);
+        ActivityApplier.Result partly = script.apply(0, overlapping);
         assertEquals(1, partly.applied());
         assertEquals(2, partly.skipped());
 
         assertEquals("4", redis.hget(keys.trending(at("10:00")), "p1"));
         assertEquals("2", redis.hget(keys.interest(1), "shoes/running"));
         assertEquals(4.0, redis.zscore(keys.category("shoes/running"), "p1"));
-        assertEquals("3", redis.hget(keys.activityOffsets(), "0"));
+        assertEquals("3", redis.get(keys.activityOffset(0)));
+    }
+
+    @Test
+    void aSecondWriterOfThePartitionBetweenReadAndWriteMakesTheFlushStartAgainAndCountNothingTwice() {
+        catalog("p1", "shoes/running");
+        List<Record> flush = List.of(view(1, "p1", at("10:00")), view(2, "p1", at("10:01")), view(3, "p1", at("10:02")));
+        ActivityApplier zombie = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults());
+        int[] strikes = {0};
+        script.afterRead = () -> {
+            if (strikes[0]++ == 0) {
+                // Another task of partition 0 applies the first two records while this one is between its read and EXEC.
+                zombie.apply(0, flush.subList(0, 2));
+            }
+        };
+        ActivityApplier.Result r = script.apply(0, flush);
+        assertEquals(2, strikes[0], "the first attempt was aborted by WATCH and the flush read again");
+        assertEquals(1, r.applied());
+        assertEquals(2, r.skipped());
+        assertEquals("3", redis.hget(keys.trending(at("10:00")), "p1"), "each view counted once");
+        assertEquals(3.0, redis.zscore(keys.category("shoes/running"), "p1"));
+        assertEquals("2", redis.get(keys.activityOffset(0)));
     }
 
     @Test
     void partitionsKeepTheirOwnWatermarks() {
         script.apply(0, List.of(new Record(5, PAGE_VIEW, 1, "p1", at("10:00").toEpochMilli())));
-        ActivityScript.Result other = script.apply(1, List.of(new Record(0, PAGE_VIEW, 2, "p1", at("10:00").toEpochMilli())));
+        ActivityApplier.Result other = script.apply(1, List.of(new Record(0, PAGE_VIEW, 2, "p1", at("10:00").toEpochMilli())));
         assertEquals(1, other.applied(), "offset 0 of partition 1 is new, whatever partition 0 reached");
         assertEquals("2", redis.hget(keys.trending(at("10:00")), "p1"));
     }
@@ -139,7 +160,7 @@ class ActivityScriptIT {
         assertEquals("2", redis.hget(keys.interest(1), "shoes/running"));
 
         // At 10:05 the next day both morning views drop out, though user 1 did nothing.
-        ActivityScript.Result r = script.apply(0, List.of(view(2, "p2", at("10:05").plus(Duration.ofDays(1)))));
+        ActivityApplier.Result r = script.apply(0, List.of(view(2, "p2", at("10:05").plus(Duration.ofDays(1)))));
         assertEquals(Map.of("shoes/running", "1"), redis.hgetAll(keys.interest(1)));
         assertTrue(r.dirtyUsers().contains(1L), "user 1's recommendations need refreshing: " + r.dirtyUsers());
         // Popularity over the trailing 24 h drops the same way.
@@ -173,7 +194,7 @@ class ActivityScriptIT {
         assertTrue(appliedAt >= before - 1000 && appliedAt <= System.currentTimeMillis() + 1000, "the flush's wall-clock time, not event time");
         Record late = view(2, "p1", at("11:44:59"));
         Record inTime = view(3, "p1", at("11:45:00"));
-        ActivityScript.Result r = script.apply(0, List.of(late, inTime));
+        ActivityApplier.Result r = script.apply(0, List.of(late, inTime));
         assertEquals(List.of(late.offset()), r.lateOffsets());
         assertEquals("1", redis.hget(keys.dlqCounts(), "late"));
         assertEquals(Map.of("p1", "1"), redis.hgetAll(keys.trending(at("11:00"))), "only the in-time view counts");
@@ -215,7 +236,7 @@ class ActivityScriptIT {
         records.add(view(5_000, "q2", at("09:00")));
         script.apply(0, records);
 
-        long bucket = ActivityScript.Settings.defaults().interestBucket().toMillis();
+        long bucket = ActivityApplier.Settings.defaults().interestBucket().toMillis();
         for (int u = 0; u < users; u++) {
             long ts = at("10:00").plusSeconds(u % 60).toEpochMilli();
             long due = (ts + 86_400_000L + bucket - 1) / bucket * bucket;

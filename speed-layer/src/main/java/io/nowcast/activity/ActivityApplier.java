@@ -1,0 +1,244 @@
+package io.nowcast.activity;
+
+import io.nowcast.redis.RedisKeys;
+import io.nowcast.speed.Scripts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.Transaction;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ZAddParams;
+
+/**
+ * Applies flushes of activity records to Redis, exactly once: trending windows and their top 10,
+ * viewed/bought/carted sets, 24 h category interests and category popularity with bucketed expiry, DLQ
+ * and event counters.
+ *
+ * <p>One flush of one partition is one optimistic transaction on one connection:
+ * <ol>
+ *   <li>{@code WATCH} the partition's watermark ({@code offsets:user_activity:{p}}), then read it, stream
+ *       time and the categories of the viewed products, in one pipeline;</li>
+ *   <li>gather the records above the watermark into per-key deltas ({@link ActivityDelta}, plain Java);</li>
+ *   <li>{@code MULTI}, the deltas as plain commands, the new watermark, and {@code finish_flush.lua} for what
+ *       must read while it writes (top 10, stream time, expiry sweeps), then {@code EXEC}.</li>
+ * </ol>
+ * If anyone moved the watermark in between (a zombie task of the same partition), {@code EXEC} applies
+ * nothing and the flush starts again from the read, so a replayed flush changes nothing. Plain commands cost
+ * Redis about a third of what the same work did inside one Lua script (the script's argument handling and
+ * tables, and each {@code redis.call}, cost more than the commands; README, "Benchmarks").
+ * The keys are the ones {@link RedisKeys} spells; {@code ActivityApplierIT} reads them back through it.
+ */
+public final class ActivityApplier {
+    private static final Scripts FINISH = new Scripts(ActivityApplier.class, "finish_flush.lua");
+    /** Optimistic retries before giving up; only a second writer of the same partition makes one fail. */
+    private static final int ATTEMPTS = 20;
+    /** Members per variadic ZADD. */
+    private static final int CHUNK = 500;
+
+    /** How the speed layer's semantics are parameterised (DESIGN.md, "Semantics"). */
+    public record Settings(Duration lateness, Duration interestBucket, Duration windowTtl, Duration userTtl,
+                           Duration boughtLookback, int sweepLimit) {
+        public static Settings defaults() {
+            return new Settings(Duration.ofMinutes(15), Duration.ofMinutes(5), Duration.ofHours(48),
+                    Duration.ofHours(25), Duration.ofDays(90), 200);
+        }
+    }
+
+    /** What a record does to Redis. */
+    public enum Kind {
+        PAGE_VIEW('v'), CLICK('c'), SEARCH('s'), ADD_TO_CART('a'), PURCHASE('p'), REJECTED('x');
+
+        final char code;
+
+        Kind(char code) {
+            this.code = code;
+        }
+    }
+
+    /**
+     * One record at its Kafka offset. For {@link Kind#REJECTED} records, {@code productOrReason} holds the
+     * reason code, so that DLQ counts are exactly once too.
+     */
+    public record Record(long offset, Kind kind, long userId, String productOrReason, long timeMs) {}
+
+    /** What a flush did: records applied and skipped as already applied, late offsets, users to refresh. */
+    public record Result(long applied, long skipped, List<Long> lateOffsets, List<Long> dirtyUsers) {}
+
+    private final RedisClient redis;
+    private final RedisKeys keys;
+    private final Settings settings;
+    /** Test hook: runs between the read and the transaction, where a second writer would strike. */
+    Runnable afterRead = () -> { };
+
+    public ActivityApplier(RedisClient redis, RedisKeys keys, Settings settings) {
+        this.redis = redis;
+        this.keys = keys;
+        this.settings = settings;
+    }
+
+    /** Applies records of one partition, in offset order. */
+    public Result apply(int partition, List<Record> records) {
+        Set<String> viewed = new LinkedHashSet<>();
+        for (Record r : records) {
+            if (r.kind() == Kind.PAGE_VIEW) {
+                viewed.add(r.productOrReason());
+            }
+        }
+        String watermarkKey = keys.activityOffset(partition);
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            Connection connection = redis.getPool().getResource();
+            boolean clean = false;
+            try {
+                Jedis jedis = new Jedis(connection);
+                jedis.watch(watermarkKey);
+                Pipeline read = jedis.pipelined();
+                Response<String> watermark = read.get(watermarkKey);
+                Response<String> streamTime = read.get(keys.streamTime());
+                Map<String, Response<String>> categories = new HashMap<>();
+                for (String product : viewed) {
+                    categories.put(product, read.hget(keys.product(product), "category"));
+                }
+                read.sync();
+                afterRead.run();
+                ActivityDelta delta = ActivityDelta.of(records, number(watermark.get(), -1), number(streamTime.get(), 0),
+                        settings, product -> {
+                            Response<String> c = categories.get(product);
+                            return c == null ? null : c.get();
+                        });
+                Transaction tx = jedis.multi();
+                write(tx, delta, watermarkKey);
+                Response<Object> swept = tx.eval(FINISH.source(), List.of(), finishArgs(delta));
+                List<Object> replies = tx.exec();
+                clean = true;
+                if (replies == null) {
+                    continue; // the watermark moved under us: read again
+                }
+                for (Object reply : replies) {
+                    if (reply instanceof Exception e) {
+                        throw new IllegalStateException("applying a flush of partition " + partition + " to Redis failed", e);
+                    }
+                }
+                Set<Long> dirty = new LinkedHashSet<>(delta.dirtyUsers);
+                for (Object user : (List<?>) swept.get()) {
+                    dirty.add(Long.parseLong(user instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : user.toString()));
+                }
+                return new Result(delta.applied, delta.skipped, delta.lateOffsets, new ArrayList<>(dirty));
+            } finally {
+                if (!clean) {
+                    connection.setBroken(); // it may still WATCH or be inside MULTI: never hand it back to the pool
+                }
+                connection.close();
+            }
+        }
+        throw new IllegalStateException("partition " + partition + "'s watermark kept moving during " + ATTEMPTS
+                + " attempts: is a second speed layer writing the same prefix?");
+    }
+
+    private static long number(String s, long none) {
+        return s == null ? none : Long.parseLong(s);
+    }
+
+    /** Queues the flush's deltas as plain commands, the new watermark last. */
+    private void write(Transaction tx, ActivityDelta d, String watermarkKey) {
+        long windowTtl = settings.windowTtl().toSeconds();
+        long userTtl = settings.userTtl().toSeconds();
+        d.trend.forEach((window, products) -> {
+            String counts = keys.trendingCounts(Instant.ofEpochMilli(window));
+            products.forEach((product, views) -> tx.zincrby(counts, views, product));
+        });
+        d.viewedAt.forEach((user, products) -> {
+            String key = keys.viewed(user);
+            zaddGreater(tx, key, products);
+            tx.expire(key, userTtl);
+        });
+        d.interests.forEach((user, categories) -> {
+            String key = keys.interest(user);
+            categories.forEach((category, views) -> tx.hincrBy(key, category, views));
+            tx.expire(key, userTtl);
+        });
+        d.interestExpiries.forEach((user, fields) -> {
+            String key = keys.interestExpiry(user);
+            fields.forEach((field, views) -> tx.hincrBy(key, field, views));
+            tx.expire(key, userTtl);
+        });
+        if (!d.interestDue.isEmpty()) {
+            Map<String, Double> due = new HashMap<>();
+            d.interestDue.forEach((user, at) -> due.put(Long.toString(user), (double) at));
+            zadd(tx, keys.interestDue(), due, ZAddParams.zAddParams().lt());
+        }
+        d.popularity.forEach((category, products) -> {
+            String key = keys.category(category);
+            products.forEach((product, views) -> tx.zincrby(key, views, product));
+        });
+        d.popularityExpiry.forEach((expiry, fields) -> {
+            String key = keys.popularityExpiry(expiry);
+            fields.forEach((field, views) -> tx.hincrBy(key, field, views));
+            tx.zadd(keys.popularityDue(), expiry, Long.toString(expiry));
+        });
+        long lookback = settings.boughtLookback().toMillis();
+        d.boughtAt.forEach((user, products) -> {
+            String key = keys.bought(user);
+            zaddGreater(tx, key, products);
+            long newest = products.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+            tx.zremrangeByScore(key, "-inf", "(" + (newest - lookback));
+            tx.pexpire(key, lookback);
+        });
+        d.cartedAt.forEach((user, products) -> {
+            String key = keys.carted(user);
+            zaddGreater(tx, key, products);
+            tx.expire(key, userTtl);
+        });
+        d.dlqCounts.forEach((reason, n) -> tx.hincrBy(keys.dlqCounts(), reason, n));
+        d.kindCounts.forEach((kind, n) -> tx.hincrBy(keys.speedCounts(), kind, n));
+        tx.set(watermarkKey, Long.toString(d.lastOffset));
+    }
+
+    private static void zaddGreater(Transaction tx, String key, Map<String, Long> members) {
+        Map<String, Double> scores = new HashMap<>();
+        members.forEach((m, ts) -> scores.put(m, (double) ts));
+        zadd(tx, key, scores, ZAddParams.zAddParams().gt());
+    }
+
+    private static void zadd(Transaction tx, String key, Map<String, Double> members, ZAddParams params) {
+        if (members.size() <= CHUNK) {
+            tx.zadd(key, members, params);
+            return;
+        }
+        Map<String, Double> chunk = new HashMap<>();
+        for (Map.Entry<String, Double> e : members.entrySet()) {
+            chunk.put(e.getKey(), e.getValue());
+            if (chunk.size() == CHUNK) {
+                tx.zadd(key, chunk, params);
+                chunk = new HashMap<>();
+            }
+        }
+        if (!chunk.isEmpty()) {
+            tx.zadd(key, chunk, params);
+        }
+    }
+
+    private List<String> finishArgs(ActivityDelta d) {
+        List<String> args = new ArrayList<>();
+        args.add(keys.prefix());
+        args.add(Long.toString(d.streamTime));
+        args.add(Long.toString(settings.windowTtl().toSeconds()));
+        args.add(Integer.toString(settings.sweepLimit()));
+        args.add(Integer.toString(d.trend.size()));
+        d.trend.forEach((window, products) -> {
+            args.add(RedisKeys.windowText(Instant.ofEpochMilli(window)));
+            args.add(Long.toString(window));
+            args.add(Integer.toString(products.size()));
+            args.addAll(products.keySet());
+        });
+        return args;
+    }
+}

@@ -1,0 +1,122 @@
+package io.nowcast.activity;
+
+import static io.nowcast.activity.ActivityApplier.Kind.ADD_TO_CART;
+import static io.nowcast.activity.ActivityApplier.Kind.CLICK;
+import static io.nowcast.activity.ActivityApplier.Kind.PAGE_VIEW;
+import static io.nowcast.activity.ActivityApplier.Kind.PURCHASE;
+import static io.nowcast.activity.ActivityApplier.Kind.REJECTED;
+import static io.nowcast.testing.Events.at;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nowcast.activity.ActivityApplier.Kind;
+import io.nowcast.activity.ActivityApplier.Record;
+import io.nowcast.activity.ActivityApplier.Settings;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The per-key deltas of a flush, without Redis: what ActivityApplier writes is exactly this. */
+class ActivityDeltaTest {
+    private static final Settings SETTINGS = Settings.defaults();
+    private static final Map<String, String> CATALOG = Map.of("p1", "shoes", "p2", "shoes", "p3", "hats");
+
+    private static Record r(long offset, Kind kind, long user, String product, Instant time) {
+        return new Record(offset, kind, user, product, time.toEpochMilli());
+    }
+
+    private static ActivityDelta delta(List<Record> records, long watermark, long streamTime) {
+        return ActivityDelta.of(records, watermark, streamTime, SETTINGS, CATALOG::get);
+    }
+
+    @Test
+    void viewsOfOneFlushBecomeOneDeltaPerKey() {
+        ActivityDelta d = delta(List.of(
+                r(0, PAGE_VIEW, 1, "p1", at("10:00")),
+                r(1, PAGE_VIEW, 1, "p1", at("10:05")),
+                r(2, PAGE_VIEW, 1, "p3", at("10:06")),
+                r(3, PAGE_VIEW, 2, "p1", at("11:00"))), -1, 0);
+        long ten = at("10:00").toEpochMilli();
+        long eleven = at("11:00").toEpochMilli();
+        assertEquals(Map.of(ten, Map.of("p1", 2L, "p3", 1L), eleven, Map.of("p1", 1L)), d.trend);
+        assertEquals(Map.of("p1", at("10:05").toEpochMilli(), "p3", at("10:06").toEpochMilli()), d.viewedAt.get(1L), "the newest view per product");
+        assertEquals(Map.of("shoes", 2L, "hats", 1L), d.interests.get(1L));
+        assertEquals(Map.of("shoes", Map.of("p1", 3L), "hats", Map.of("p3", 1L)), d.popularity);
+        assertEquals(4, d.applied);
+        assertEquals(3, d.lastOffset);
+        assertEquals(eleven, d.streamTime);
+        assertEquals(List.of(1L, 2L), List.copyOf(d.dirtyUsers));
+        assertEquals(Map.of("v", 4L), d.kindCounts);
+    }
+
+    @Test
+    void interestExpiryIsTheViewTimePlus24HoursRoundedUpToTheBucket() {
+        ActivityDelta d = delta(List.of(r(0, PAGE_VIEW, 1, "p1", at("10:00:01")), r(1, PAGE_VIEW, 1, "p2", at("10:04:59"))), -1, 0);
+        long expiry = at("10:05").plus(java.time.Duration.ofDays(1)).toEpochMilli();
+        assertEquals(Map.of(expiry + "|shoes", 2L), d.interestExpiries.get(1L));
+        assertEquals(expiry, d.interestDue.get(1L));
+        assertEquals(Map.of("shoes|p1", 1L, "shoes|p2", 1L), d.popularityExpiry.get(expiry));
+        assertEquals(at("10:05").toEpochMilli(), ActivityDelta.ceilTo(at("10:05").toEpochMilli(), 300_000), "an exact bucket stays");
+    }
+
+    @Test
+    void recordsAtOrBelowTheWatermarkAreSkipped() {
+        ActivityDelta d = delta(List.of(r(4, PAGE_VIEW, 1, "p1", at("10:00")), r(5, PAGE_VIEW, 1, "p1", at("10:00")),
+                r(6, PAGE_VIEW, 1, "p1", at("10:00"))), 5, 0);
+        assertEquals(2, d.skipped);
+        assertEquals(1, d.applied);
+        assertEquals(Map.of("p1", 1L), d.trend.get(at("10:00").toEpochMilli()));
+        assertEquals(6, d.lastOffset);
+
+        ActivityDelta replay = delta(List.of(r(4, PAGE_VIEW, 1, "p1", at("10:00"))), 5, 0);
+        assertEquals(5, replay.lastOffset, "a replay leaves the watermark where it was");
+        assertTrue(replay.trend.isEmpty() && replay.dirtyUsers.isEmpty());
+    }
+
+    @Test
+    void lateIsJudgedAgainstStreamTimeAsItMovesOnWithinTheFlush() {
+        long before = at("10:00").toEpochMilli();
+        ActivityDelta d = delta(List.of(
+                r(0, PAGE_VIEW, 1, "p1", at("09:46")),  // 14 min behind 10:00: in time
+                r(1, PAGE_VIEW, 1, "p1", at("10:30")),  // moves stream time on
+                r(2, PAGE_VIEW, 2, "p1", at("10:14:59")), // now more than 15 min behind: late
+                r(3, CLICK, 2, "p1", at("10:20"))), -1, before);
+        assertEquals(List.of(2L), d.lateOffsets);
+        assertEquals(Map.of("late", 1L), d.dlqCounts);
+        assertEquals(at("10:30").toEpochMilli(), d.streamTime);
+        assertEquals(Map.of("v", 2L, "c", 1L), d.kindCounts);
+        assertEquals(List.of(1L), List.copyOf(d.dirtyUsers), "a click changes no recommendation input");
+        assertEquals(4, d.applied, "late records are applied: counted and dead-lettered, once");
+    }
+
+    @Test
+    void olderEventsNeverMoveStreamTimeBack() {
+        ActivityDelta d = delta(List.of(r(0, CLICK, 1, "p1", at("10:00"))), -1, at("10:10").toEpochMilli());
+        assertEquals(at("10:10").toEpochMilli(), d.streamTime);
+    }
+
+    @Test
+    void rejectedRecordsCountTheirReasonAndPurchasesAndCartsKeepTheNewestTime() {
+        ActivityDelta d = delta(List.of(
+                r(0, REJECTED, 0, "unparseable", Instant.EPOCH),
+                r(1, REJECTED, 0, "unparseable", Instant.EPOCH),
+                r(2, PURCHASE, 7, "p2", at("10:01")),
+                r(3, PURCHASE, 7, "p2", at("10:00")),
+                r(4, ADD_TO_CART, 8, "p3", at("10:02"))), -1, 0);
+        assertEquals(Map.of("unparseable", 2L), d.dlqCounts);
+        assertEquals(Map.of("p2", at("10:01").toEpochMilli()), d.boughtAt.get(7L));
+        assertEquals(Map.of("p3", at("10:02").toEpochMilli()), d.cartedAt.get(8L));
+        assertEquals(List.of(7L, 8L), List.copyOf(d.dirtyUsers));
+        assertEquals(Map.of("p", 2L, "a", 1L), d.kindCounts);
+    }
+
+    @Test
+    void aViewOfAProductTheCatalogDoesNotKnowCountsForTrendingButNoCategory() {
+        ActivityDelta d = delta(List.of(r(0, PAGE_VIEW, 1, "ghost", at("10:00"))), -1, 0);
+        assertEquals(Map.of("ghost", 1L), d.trend.get(at("10:00").toEpochMilli()));
+        assertTrue(d.interests.isEmpty() && d.popularity.isEmpty() && d.interestDue.isEmpty());
+        assertEquals(Map.of("v", 1L, ActivityDelta.UNKNOWN_PRODUCT, 1L), d.kindCounts);
+        assertEquals(List.of(1L), List.copyOf(d.dirtyUsers));
+    }
+}
