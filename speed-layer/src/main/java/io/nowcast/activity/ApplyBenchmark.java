@@ -1,0 +1,90 @@
+package io.nowcast.activity;
+
+import io.nowcast.activity.ActivityApplier.Kind;
+import io.nowcast.activity.ActivityApplier.Record;
+import io.nowcast.config.Endpoints;
+import io.nowcast.config.Env;
+import io.nowcast.redis.RedisKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The speed layer's Redis path alone (bench/redis-apply): applies simulator-like flushes of one partition
+ * through {@link ActivityApplier}, one at a time as one flusher does, and prints the Redis server's CPU
+ * per event (from /proc, so Redis must run on this machine) and the events applied per second of wall time.
+ * 1,000 concurrent sessions among 10,000 users, 2,000 products in 50 categories, views skewed to a few
+ * products, 70 % page views. Keys go under a prefix of their own and are deleted at the end.
+ *
+ * <p>Arguments: flushes, records per flush.
+ */
+public final class ApplyBenchmark {
+    private ApplyBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        int flushes = Integer.parseInt(args[0]);
+        int perFlush = Integer.parseInt(args[1]);
+        Endpoints endpoints = Endpoints.from(Env.system());
+        String prefix = "bench:apply:" + ProcessHandle.current().pid() + ":";
+        RedisKeys keys = new RedisKeys(prefix);
+        try (RedisClient redis = RedisClient.create(endpoints.redisHost(), endpoints.redisPort())) {
+            for (int p = 0; p < 2000; p++) {
+                redis.hset(keys.product("p" + p), Map.of("category", "c" + (p % 50), "in_stock", "true"));
+            }
+            ActivityApplier applier = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults());
+            Random rnd = new Random(7);
+            long[] sessions = new long[1000];
+            for (int i = 0; i < sessions.length; i++) {
+                sessions[i] = 1 + rnd.nextInt(10_000);
+            }
+            long time = 1_790_000_000_000L;
+            long offset = 0;
+            long cpu0 = 0;
+            long wall0 = 0;
+            long events = 0;
+            int warmup = flushes / 5;
+            for (int f = 0; f < flushes; f++) {
+                if (f == warmup) {
+                    cpu0 = redisCpuTicks();
+                    wall0 = System.nanoTime();
+                    events = 0;
+                }
+                List<Record> records = new ArrayList<>(perFlush);
+                for (int i = 0; i < perFlush; i++) {
+                    int s = rnd.nextInt(sessions.length);
+                    if (rnd.nextInt(200) == 0) {
+                        sessions[s] = 1 + rnd.nextInt(10_000); // a session ends, another user's starts
+                    }
+                    int r = rnd.nextInt(100);
+                    Kind kind = r < 70 ? Kind.PAGE_VIEW : r < 85 ? Kind.CLICK : r < 92 ? Kind.SEARCH : r < 98 ? Kind.ADD_TO_CART : Kind.PURCHASE;
+                    String product = "p" + (int) Math.min(1999, Math.abs(rnd.nextGaussian() * 400));
+                    records.add(new Record(offset++, kind, sessions[s], product, time++));
+                }
+                applier.apply(0, records);
+                events += perFlush;
+            }
+            long ticks = redisCpuTicks() - cpu0;
+            double seconds = (System.nanoTime() - wall0) / 1e9;
+            System.out.printf("records_per_flush=%d events=%d redis_cpu_us_per_event=%.1f events_per_s=%.0f%n",
+                    perFlush, events, ticks * 10_000.0 / events, events / seconds);
+            for (String k : redis.keys(prefix + "*")) {
+                redis.unlink(k);
+            }
+        }
+    }
+
+    /** The Redis server's user + system CPU so far, in clock ticks (1/100 s). */
+    private static long redisCpuTicks() throws Exception {
+        Process p = new ProcessBuilder("pgrep", "-x", "redis-server").start();
+        String pid = new String(p.getInputStream().readAllBytes()).trim().split("\\s+")[0];
+        if (pid.isEmpty()) {
+            throw new IllegalStateException("no redis-server process on this machine: the benchmark reads its CPU from /proc");
+        }
+        String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).split(" ");
+        return Long.parseLong(f[13]) + Long.parseLong(f[14]);
+    }
+}
