@@ -2,6 +2,7 @@ package io.nowcast.activity;
 
 import io.nowcast.redis.RedisKeys;
 import io.nowcast.speed.Scripts;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.RedisClient;
@@ -23,7 +24,7 @@ import redis.clients.jedis.params.ZAddParams;
  * viewed/bought/carted sets, 24 h category interests and category popularity with bucketed expiry, DLQ
  * and event counters.
  *
- * <p>One flush of one partition is one optimistic transaction on one connection:
+ * <p>One flush of one partition is one optimistic transaction, in two round trips on the applier's own connection:
  * <ol>
  *   <li>{@code WATCH} the partition's watermark ({@code offsets:user_activity:{p}}), then read it, stream
  *       time and the categories of the viewed products, in one pipeline;</li>
@@ -37,7 +38,7 @@ import redis.clients.jedis.params.ZAddParams;
  * handling and tables, and each {@code redis.call}, cost on top of the commands; README, "Benchmarks").
  * The keys are the ones {@link RedisKeys} spells; {@code ActivityApplierIT} reads them back through it.
  */
-public final class ActivityApplier {
+public final class ActivityApplier implements AutoCloseable {
     private static final Scripts FINISH = new Scripts(ActivityApplier.class, "finish_flush.lua");
     /** Optimistic retries before giving up; only a second writer of the same partition makes one fail. */
     private static final int ATTEMPTS = 20;
@@ -78,6 +79,7 @@ public final class ActivityApplier {
     private final Settings settings;
     /** Test hook: runs between the read and the transaction, where a second writer would strike. */
     Runnable afterRead = () -> { };
+    private Connection connection;
 
     public ActivityApplier(RedisClient redis, RedisKeys keys, Settings settings) {
         this.redis = redis;
@@ -86,7 +88,7 @@ public final class ActivityApplier {
     }
 
     /** Applies records of one partition, in offset order. */
-    public Result apply(int partition, List<Record> records) {
+    public synchronized Result apply(int partition, List<Record> records) {
         Set<String> viewed = new LinkedHashSet<>();
         for (Record r : records) {
             if (r.kind() == Kind.PAGE_VIEW) {
@@ -95,12 +97,12 @@ public final class ActivityApplier {
         }
         String watermarkKey = keys.activityOffset(partition);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            Connection connection = redis.getPool().getResource();
+            Connection c = connection();
             boolean clean = false;
             try {
-                Jedis jedis = new Jedis(connection);
-                jedis.watch(watermarkKey);
-                Pipeline read = jedis.pipelined();
+                // Round trip 1: WATCH and every read, pipelined.
+                Pipeline read = new Pipeline(c);
+                read.sendCommand(Protocol.Command.WATCH, watermarkKey);
                 Response<String> watermark = read.get(watermarkKey);
                 Response<String> streamTime = read.get(keys.streamTime());
                 Map<String, Response<String>> categories = new HashMap<>();
@@ -111,10 +113,11 @@ public final class ActivityApplier {
                 afterRead.run();
                 ActivityDelta delta = ActivityDelta.of(records, number(watermark.get(), -1), number(streamTime.get(), 0),
                         settings, product -> {
-                            Response<String> c = categories.get(product);
-                            return c == null ? null : c.get();
+                            Response<String> cat = categories.get(product);
+                            return cat == null ? null : cat.get();
                         });
-                Transaction tx = jedis.multi();
+                // Round trip 2: MULTI, the writes, EXEC.
+                Transaction tx = new Transaction(c, true, false);
                 write(tx, delta, watermarkKey);
                 Response<Object> swept = tx.eval(FINISH.source(), List.of(), finishArgs(delta));
                 List<Object> replies = tx.exec();
@@ -129,18 +132,36 @@ public final class ActivityApplier {
                 }
                 Set<Long> dirty = new LinkedHashSet<>(delta.dirtyUsers);
                 for (Object user : (List<?>) swept.get()) {
-                    dirty.add(Long.parseLong(user instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : user.toString()));
+                    dirty.add(Long.parseLong(user instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : user.toString()));
                 }
                 return new Result(delta.applied, delta.skipped, delta.lateOffsets, new ArrayList<>(dirty));
             } finally {
                 if (!clean) {
-                    connection.setBroken(); // it may still WATCH or be inside MULTI: never hand it back to the pool
+                    // It may still WATCH or be inside MULTI: never use it again, nor hand it back to the pool.
+                    c.setBroken();
+                    close();
                 }
-                connection.close();
             }
         }
         throw new IllegalStateException("partition " + partition + "'s watermark kept moving during " + ATTEMPTS
                 + " attempts: is a second speed layer writing the same prefix?");
+    }
+
+    /** This applier's own connection, held between flushes: no pool round trips, no UNWATCH on return. */
+    private Connection connection() {
+        if (connection == null) {
+            connection = redis.getPool().getResource();
+        }
+        return connection;
+    }
+
+    /** Hands the connection back to the pool (a task ends); the next flush takes another. */
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
     }
 
     private static long number(String s, long none) {

@@ -41,7 +41,7 @@ final class ActivityFlusher {
     private record Raw(byte[] key, byte[] value) {}
 
     private final SpeedConfig config;
-    private final ActivityApplier script;
+    private final ActivityApplier applier;
     private final RecommendationRefresher recommendations;
     private final Producer<byte[], byte[]> dlq;
     private final long crashAfter;
@@ -60,7 +60,7 @@ final class ActivityFlusher {
     ActivityFlusher(SpeedConfig config, RedisClient redis, Producer<byte[], byte[]> dlq) {
         this.config = config;
         RedisKeys keys = new RedisKeys(config.redisPrefix());
-        this.script = new ActivityApplier(redis, keys, config.activitySettings());
+        this.applier = new ActivityApplier(redis, keys, config.activitySettings());
         this.recommendations = RecommendationRefresher.of(config.redisHost() + ":" + config.redisPort() + "/" + config.redisPrefix(),
                 new RecommendationStore(redis, keys), config.recommendations());
         this.dlq = dlq;
@@ -181,7 +181,7 @@ final class ActivityFlusher {
         Set<Long> dirty = new LinkedHashSet<>();
         List<ProducerRecord<byte[], byte[]>> late = new ArrayList<>();
         for (Map.Entry<Integer, List<Record>> e : pending.entrySet()) {
-            ActivityApplier.Result result = script.apply(e.getKey(), e.getValue());
+            ActivityApplier.Result result = applier.apply(e.getKey(), e.getValue());
             if (crashAfter > 0 && APPLIES.incrementAndGet() >= crashAfter) {
                 Runtime.getRuntime().halt(137);
             }
@@ -202,6 +202,16 @@ final class ActivityFlusher {
         // No interrupt: a flush the timer has under way must finish (an interrupted Kafka flush would throw
         // after the Redis call, and fail the task for nothing); flush() below waits for it.
         timer.shutdown();
+        try {
+            closeFlushing(success);
+        } finally {
+            synchronized (applying) {
+                applier.close();
+            }
+        }
+    }
+
+    private void closeFlushing(boolean success) {
         if (success) {
             rethrow();
             flush(); // waits for a flush the timer has under way, then applies the rest
