@@ -170,7 +170,6 @@ public final class ActivityApplier implements AutoCloseable {
 
     /** Queues the flush's deltas as plain commands, the new watermark last. */
     private void write(Transaction tx, ActivityDelta d, String watermarkKey) {
-        long windowTtl = settings.windowTtl().toSeconds();
         long userTtl = settings.userTtl().toSeconds();
         d.trend.forEach((window, products) -> {
             String counts = keys.trendingCounts(Instant.ofEpochMilli(window));
