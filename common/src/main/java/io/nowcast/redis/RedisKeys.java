@@ -213,6 +213,26 @@ public final class RedisKeys {
     }
 
     /**
+     * {@code recommendations:dirty}: ZSET user_id → when their inputs first changed since their key was
+     * last merged (wall-clock ms): the users waiting for a re-merge, oldest first. Writer: speed layer, in
+     * the same transaction as the flush that changed the inputs, so a crash loses no re-merge. Reader: the
+     * speed layer's refresher, which moves users to {@link #recommendationsRefreshing} while it merges them.
+     * Permanent.
+     */
+    public String recommendationsDirty() {
+        return prefix + "recommendations:dirty";
+    }
+
+    /**
+     * {@code recommendations:refreshing}: ZSET user_id → first-change time (ms), the users the refresher
+     * took from {@link #recommendationsDirty} and has not written yet. A refresher that starts puts
+     * whatever a dead one left here back into the queue. Writer and reader: the speed layer's refresher.
+     */
+    public String recommendationsRefreshing() {
+        return prefix + "recommendations:refreshing";
+    }
+
+    /**
      * {@code catalog:version}: STRING counter, raised by the catalog writer (in the same script as the
      * change) whenever a product may have to leave recommendation lists: deleted, out of stock, or moved
      * to another category. Writer: speed layer. Reader: the speed layer's catalog re-merge. Permanent.

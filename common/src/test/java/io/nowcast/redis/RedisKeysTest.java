@@ -34,6 +34,8 @@ class RedisKeysTest {
         assertEquals("speed:applied_at", keys.speedAppliedAt());
         assertEquals("rules:version", keys.rulesVersion());
         assertEquals("recommendations:users", keys.recommendedUsers());
+        assertEquals("recommendations:dirty", keys.recommendationsDirty());
+        assertEquals("recommendations:refreshing", keys.recommendationsRefreshing());
         assertEquals("catalog:version", keys.catalogVersion());
         assertEquals("batch:run_requests", keys.batchRunRequests());
         assertEquals("speed:progress", keys.speedProgress());

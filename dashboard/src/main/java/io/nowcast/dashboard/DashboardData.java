@@ -77,6 +77,9 @@ final class DashboardData {
         }
         m.put("queries", queries);
         m.put("lag", lag());
+        m.put("remerge_waiting", redis.zcard(keys.recommendationsDirty()));
+        List<redis.clients.jedis.resps.Tuple> oldest = redis.zrangeWithScores(keys.recommendationsDirty(), 0, 0);
+        m.put("remerge_oldest_s", oldest.isEmpty() ? null : Math.max(0, System.currentTimeMillis() - (long) oldest.get(0).getScore()) / 1000);
         m.put("dlq", new TreeMap<>(redis.hgetAll(keys.dlqCounts())));
         return m;
     }

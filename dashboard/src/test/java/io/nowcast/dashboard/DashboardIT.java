@@ -200,6 +200,13 @@ class DashboardIT {
         assertTrue(page.contains("<dd id=\"redis-products\">" + redis.scard(keys.products()) + "</dd>"), page);
         assertTrue(page.matches("(?s).*<dd id=\"redis-keys\">\\d+</dd>.*"), "the key count is a number");
         assertTrue(page.contains("id=\"overall\""));
+        redis.zadd(keys.recommendationsDirty(), Map.of("41", System.currentTimeMillis() - 90_000.0, "42", (double) System.currentTimeMillis()));
+        try {
+            String queued = get("/", viewerCookie()).body();
+            assertTrue(queued.matches("(?s).*<dd id=\"remerge\">2, the longest for (90|91|92) s</dd>.*"), queued);
+        } finally {
+            redis.del(keys.recommendationsDirty());
+        }
     }
 
     @Test

@@ -5,17 +5,14 @@ import io.nowcast.activity.ActivityApplier.Record;
 import io.nowcast.events.Event;
 import io.nowcast.events.EventCheck;
 import io.nowcast.events.RejectReason;
-import io.nowcast.recommend.RecommendationStore;
 import io.nowcast.redis.RedisKeys;
 import io.nowcast.speed.SpeedConfig;
 import io.nowcast.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +23,9 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * Buffers one task's activity records and flushes them every few milliseconds (or every N records):
- * bad records to the dead-letter topic, then one atomic Lua call per Kafka partition, then the
- * late records to the dead-letter topic; the changed users go to the {@link RecommendationRefresher}.
+ * bad records to the dead-letter topic, then one transaction per Kafka partition ({@link ActivityApplier},
+ * which also queues the changed users for the {@link RecommendationRefresher}), then the late records to
+ * the dead-letter topic.
  * Failures surface on the task thread, so Spark retries from its checkpoint.
  *
  * <p>Double-buffered: a flush takes the buffer and applies it without holding it, so the task goes on
@@ -42,7 +40,6 @@ final class ActivityFlusher {
 
     private final SpeedConfig config;
     private final ActivityApplier applier;
-    private final RecommendationRefresher recommendations;
     private final Producer<byte[], byte[]> dlq;
     private final long crashAfter;
     private final ScheduledExecutorService timer;
@@ -61,8 +58,6 @@ final class ActivityFlusher {
         this.config = config;
         RedisKeys keys = new RedisKeys(config.redisPrefix());
         this.applier = new ActivityApplier(redis, keys, config.activitySettings());
-        this.recommendations = RecommendationRefresher.of(config.redisHost() + ":" + config.redisPort() + "/" + config.redisPrefix(),
-                new RecommendationStore(redis, keys), config.recommendations());
         this.dlq = dlq;
         String crash = System.getenv(CRASH_AFTER_APPLY);
         this.crashAfter = crash == null || crash.isBlank() ? -1 : Long.parseLong(crash.trim());
@@ -178,14 +173,12 @@ final class ActivityFlusher {
             rejected.forEach(dlq::send);
             dlq.flush();
         }
-        Set<Long> dirty = new LinkedHashSet<>();
         List<ProducerRecord<byte[], byte[]>> late = new ArrayList<>();
         for (Map.Entry<Integer, List<Record>> e : pending.entrySet()) {
             ActivityApplier.Result result = applier.apply(e.getKey(), e.getValue());
             if (crashAfter > 0 && APPLIES.incrementAndGet() >= crashAfter) {
                 Runtime.getRuntime().halt(137);
             }
-            dirty.addAll(result.dirtyUsers());
             for (long offset : result.lateOffsets()) {
                 Raw r = raw.get(rawKey(e.getKey(), offset));
                 late.add(deadLetter(r.key(), r.value(), RejectReason.LATE, e.getKey(), offset));
@@ -195,7 +188,6 @@ final class ActivityFlusher {
             late.forEach(dlq::send);
             dlq.flush();
         }
-        recommendations.mark(new ArrayList<>(dirty));
     }
 
     void close(boolean success) {
@@ -216,14 +208,6 @@ final class ActivityFlusher {
             rethrow();
             flush(); // waits for a flush the timer has under way, then applies the rest
             rethrow();
-            if (config.trigger().equals(SpeedConfig.AVAILABLE_NOW)) {
-                // A bounded run ends with every changed user's key written.
-                try {
-                    recommendations.drain();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
         }
     }
 

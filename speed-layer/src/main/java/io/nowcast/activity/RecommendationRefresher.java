@@ -1,76 +1,127 @@
 package io.nowcast.activity;
 
 import io.nowcast.recommend.RecommendationStore;
+import io.nowcast.redis.RedisKeys;
+import io.nowcast.speed.Connections;
+import io.nowcast.speed.SpeedConfig;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractTransaction;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ZParams;
+import redis.clients.jedis.resps.Tuple;
 
 /**
- * Refreshes the per-user keys of users whose inputs changed, off the flush path: flushes mark users
- * dirty, one thread per executor JVM rewrites their keys every few milliseconds. A user is rewritten at
- * most once per {@link #MIN_INTERVAL_MS}, however many of their events arrive: an active session
- * otherwise costs a rewrite per flush. Recommendations are derived state, so a crash only delays them:
- * the user's next event marks them again.
+ * Rewrites the per-user keys of users whose inputs changed, off the flush path. Flushes queue those
+ * users in {@code recommendations:dirty} inside their own transaction ({@link ActivityApplier}); one
+ * thread in the job's driver takes the oldest of them every few milliseconds, moves them to
+ * {@code recommendations:refreshing}, merges and writes their keys, and only then lets go of them. So
+ * a crash at any point delays a re-merge, never loses one: a refresher that starts puts what a dead one
+ * held back into the queue. One refresher per job keeps a single writer of these keys.
  *
- * <p>Users wait in the order they were first marked, so under overload everyone waits about as long
- * (no user starves), and a round is followed by a pause at least as long as itself: the refresher never
- * takes more than half of a core or of its share of Redis from the flushes that keep trending fresh.
+ * <p>A user waiting in the queue is queued once, however many of their events arrive, and keeps the
+ * place of their first change, so under overload everyone waits about as long (no user starves). A
+ * round is followed by a pause at least as long as itself: the refresher never takes more than half of a
+ * core or of its share of Redis from the flushes that keep trending fresh.
  */
-final class RecommendationRefresher {
+public final class RecommendationRefresher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecommendationRefresher.class);
     private static final Map<String, RecommendationRefresher> BY_STORE = new ConcurrentHashMap<>();
     private static final int ROUND_MS = 20;
-    private static final int MAX_USERS_PER_ROUND = 5_000;
-    /** The shortest time between two rewrites of one user's key (the freshness target is 500 ms at p99). */
-    static final long MIN_INTERVAL_MS = 200;
+    static final int MAX_USERS_PER_ROUND = 5_000;
 
+    private final RedisClient redis;
+    private final RedisKeys keys;
     private final RecommendationStore store;
     private final int n;
-    /** Users waiting for a rewrite, oldest first. Guarded by itself. */
-    private final Set<Long> dirty = new java.util.LinkedHashSet<>();
-    /** When each recently rewritten user was rewritten (ms); pruned as entries age past the interval. */
-    private final Map<Long, Long> refreshedAt = new java.util.HashMap<>();
     private final Object idle = new Object();
+    private final Thread thread;
     private volatile boolean working;
     private long rounds;
     private long usersRefreshed;
     private long busyNanos;
     private long cpuNanos;
+    private long oldestWaitMs;
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private long lastReport = System.nanoTime();
 
-    private RecommendationRefresher(RecommendationStore store, int n) {
-        this.store = store;
+    RecommendationRefresher(RedisClient redis, RedisKeys keys, int n) {
+        this.redis = redis;
+        this.keys = keys;
+        this.store = new RecommendationStore(redis, keys);
         this.n = n;
-        Thread t = new Thread(this::run, "nowcast-recommendations");
-        t.setDaemon(true);
-        t.start();
+        this.thread = new Thread(this::run, "nowcast-recommendations");
+        thread.setDaemon(true);
     }
 
-    /** The refresher of one Redis and key prefix in this JVM. */
-    static RecommendationRefresher of(String id, RecommendationStore store, int n) {
-        return BY_STORE.computeIfAbsent(id, k -> new RecommendationRefresher(store, n));
+    /** The job's refresher for this Redis and key prefix, started on first use. */
+    public static RecommendationRefresher start(SpeedConfig c) {
+        return BY_STORE.computeIfAbsent(c.redisHost() + ":" + c.redisPort() + "/" + c.redisPrefix(),
+                k -> new RecommendationRefresher(Connections.redis(c), new RedisKeys(c.redisPrefix()), c.recommendations()).begin());
     }
 
-    void mark(List<Long> users) {
-        synchronized (dirty) {
-            dirty.addAll(users);
+    /** Takes back what a dead refresher held, then starts the refreshing thread. */
+    RecommendationRefresher begin() {
+        requeueClaimed();
+        thread.start();
+        return this;
+    }
+
+    /** Stops the thread (tests; the job's refresher lives as long as the job). */
+    @Override
+    public void close() throws InterruptedException {
+        thread.interrupt();
+        thread.join();
+    }
+
+    /** Puts the users a refresher took but never wrote back into the queue, each at its first-change time. */
+    void requeueClaimed() {
+        try (AbstractTransaction tx = redis.multi()) {
+            tx.zunionstore(keys.recommendationsDirty(), new ZParams().aggregate(ZParams.Aggregate.MIN),
+                    keys.recommendationsDirty(), keys.recommendationsRefreshing());
+            tx.del(keys.recommendationsRefreshing());
+            tx.exec();
         }
+    }
+
+    /** Takes up to {@code max} of the longest-waiting users off the queue, into the claimed set. */
+    List<Long> claim(int max) {
+        List<Tuple> oldest = redis.zrangeWithScores(keys.recommendationsDirty(), 0, max - 1);
+        if (oldest.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Double> claimed = new java.util.HashMap<>();
+        List<Long> users = new ArrayList<>(oldest.size());
+        for (Tuple t : oldest) {
+            claimed.put(t.getElement(), t.getScore());
+            users.add(Long.parseLong(t.getElement()));
+        }
+        // Only this thread removes from the queue, so the users read above are still in it. A flush that
+        // queues one of them again meanwhile finds it there and changes nothing: this round, which reads
+        // the user's inputs after the claim, covers that change.
+        try (AbstractTransaction tx = redis.multi()) {
+            tx.zadd(keys.recommendationsRefreshing(), claimed);
+            tx.zrem(keys.recommendationsDirty(), claimed.keySet().toArray(String[]::new));
+            tx.exec();
+        }
+        oldestWaitMs = Math.max(oldestWaitMs, System.currentTimeMillis() - (long) oldest.get(0).getScore());
+        return users;
+    }
+
+    private void release(List<Long> users) {
+        redis.zrem(keys.recommendationsRefreshing(), users.stream().map(String::valueOf).toArray(String[]::new));
     }
 
     private boolean idleNow() {
-        synchronized (dirty) {
-            return dirty.isEmpty() && !working;
-        }
+        return !working && redis.zcard(keys.recommendationsDirty()) == 0 && redis.zcard(keys.recommendationsRefreshing()) == 0;
     }
 
-    /** Blocks until every user marked so far has been refreshed (end of a bounded run, and tests). */
-    void drain() throws InterruptedException {
+    /** Blocks until every user queued so far has been re-merged (the end of a bounded run, and tests). */
+    public void drain() throws InterruptedException {
         synchronized (idle) {
             while (!idleNow()) {
                 idle.wait(50);
@@ -82,20 +133,16 @@ final class RecommendationRefresher {
     private void report() {
         long now = System.nanoTime();
         if (now - lastReport >= 10_000_000_000L && rounds > 0) {
-            LOG.info("recommendations: {} users in {} rounds over {} s, {} ms a round on average, {} µs of this thread's CPU a user, {} still waiting",
+            LOG.info("recommendations: {} users in {} rounds over {} s, {} ms a round on average, {} µs of this thread's CPU a user, "
+                            + "{} still waiting, the longest wait {} ms",
                     usersRefreshed, rounds, (now - lastReport) / 1_000_000_000L, busyNanos / rounds / 1_000_000,
-                    usersRefreshed == 0 ? 0 : cpuNanos / usersRefreshed / 1_000, waiting());
+                    usersRefreshed == 0 ? 0 : cpuNanos / usersRefreshed / 1_000, redis.zcard(keys.recommendationsDirty()), oldestWaitMs);
             rounds = 0;
             usersRefreshed = 0;
             busyNanos = 0;
             cpuNanos = 0;
+            oldestWaitMs = 0;
             lastReport = now;
-        }
-    }
-
-    private int waiting() {
-        synchronized (dirty) {
-            return dirty.size();
         }
     }
 
@@ -103,34 +150,29 @@ final class RecommendationRefresher {
         while (true) {
             long pauseMs = ROUND_MS;
             try {
-                List<Long> batch = new ArrayList<>();
-                long now = System.currentTimeMillis();
-                refreshedAt.values().removeIf(t -> now - t >= MIN_INTERVAL_MS);
-                synchronized (dirty) {
-                    working = true;
-                    for (Iterator<Long> it = dirty.iterator(); it.hasNext() && batch.size() < MAX_USERS_PER_ROUND; ) {
-                        Long user = it.next();
-                        if (!refreshedAt.containsKey(user)) {
-                            batch.add(user);
-                            it.remove();
-                        }
-                    }
-                }
+                working = true;
+                List<Long> batch = claim(MAX_USERS_PER_ROUND);
                 if (!batch.isEmpty()) {
                     long t0 = System.nanoTime();
                     long c0 = THREADS.getCurrentThreadCpuTime();
-                    store.refresh(batch, n);
+                    try {
+                        store.refresh(batch, n);
+                    } catch (RuntimeException e) {
+                        requeueClaimed();
+                        throw e;
+                    }
+                    release(batch);
                     long busy = System.nanoTime() - t0;
                     busyNanos += busy;
                     cpuNanos += THREADS.getCurrentThreadCpuTime() - c0;
                     rounds++;
                     usersRefreshed += batch.size();
-                    batch.forEach(u -> refreshedAt.put(u, now));
                     pauseMs = Math.max(ROUND_MS, busy / 1_000_000);
                 }
                 report();
             } catch (RuntimeException e) {
-                LOG.warn("refreshing recommendations failed; will retry with the next changes", e);
+                LOG.warn("refreshing recommendations failed; the users stay queued and are retried", e);
+                pauseMs = 1_000;
             } finally {
                 working = false;
                 synchronized (idle) {

@@ -1,6 +1,7 @@
 package io.nowcast.speed;
 
 import io.nowcast.activity.ActivityWriter;
+import io.nowcast.activity.RecommendationRefresher;
 import io.nowcast.catalog.CatalogRemerge;
 import io.nowcast.catalog.CatalogWriter;
 import io.nowcast.events.KafkaEvents;
@@ -33,6 +34,8 @@ public final class SpeedQueries {
         List<StreamingQuery> started = new java.util.ArrayList<>();
         if (c.runsFresh()) {
             CatalogRemerge.of(c).check(); // a re-merge a crash cut short
+            // The one refresher of per-user keys; it also finishes what a crashed run left queued.
+            RecommendationRefresher.start(c);
             StreamingQuery catalog = catalog(spark, c);
             if (c.trigger().equals(SpeedConfig.AVAILABLE_NOW)) {
                 // A backfill joins views to the catalog as it stands, so the catalog goes first.
@@ -49,6 +52,19 @@ public final class SpeedQueries {
             started.add(master(spark, c));
         }
         return started;
+    }
+
+    /**
+     * Waits for the queries of a bounded run ({@code available-now}) to end, then for the refresher to
+     * merge every user they queued: the run ends with every changed user's key written.
+     */
+    public static void awaitBounded(SpeedConfig c, List<StreamingQuery> queries) throws org.apache.spark.sql.streaming.StreamingQueryException, InterruptedException {
+        for (StreamingQuery q : queries) {
+            q.awaitTermination();
+        }
+        if (c.runsFresh()) {
+            RecommendationRefresher.start(c).drain();
+        }
     }
 
     private static Trigger trigger(SpeedConfig c, boolean lowLatency) {

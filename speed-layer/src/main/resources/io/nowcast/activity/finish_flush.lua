@@ -2,11 +2,11 @@
 -- flush's MULTI/EXEC, after the flush's counts were added (ActivityApplier), so it is applied exactly
 -- once together with them: it rewrites the top 10 of each window the flush counted, moves stream time
 -- on (never back), stamps the wall-clock time of the flush, and expires interest and category
--- popularity buckets whose time has come.
+-- popularity buckets whose time has come, queueing the users whose interests that changed for a re-merge.
 --
 -- ARGV: 1 key prefix, 2 stream time of the flush (ms), 3 window TTL s, 4 sweep limit, 5 window count,
 --       then per window: window text, window start ms, product count n, then n product ids.
--- Returns the users whose interests the sweep changed.
+-- Returns the users whose interests the sweep changed (queued in recommendations:dirty too).
 local P = ARGV[1]
 local flushStreamTime = tonumber(ARGV[2])
 local windowTtl = tonumber(ARGV[3])
@@ -67,7 +67,8 @@ if flushStreamTime > streamTime then
 end
 -- Wall-clock time of this flush, so /health can say how fresh the speed layer is whatever the event times.
 local clock = redis.call('TIME')
-redis.call('SET', P .. 'speed:applied_at', clock[1] * 1000 + math.floor(clock[2] / 1000))
+local clockMs = clock[1] * 1000 + math.floor(clock[2] / 1000)
+redis.call('SET', P .. 'speed:applied_at', clockMs)
 
 local swept = {}
 
@@ -95,6 +96,8 @@ for _, user in ipairs(due) do
   else
     redis.call('ZREM', P .. 'interest:due', user)
   end
+  -- Its interests changed: queue the user for a re-merge (keeping an earlier place in the queue).
+  redis.call('ZADD', P .. 'recommendations:dirty', 'NX', clockMs, user)
   swept[#swept + 1] = user
 end
 

@@ -101,16 +101,21 @@ class ActivityApplierIT {
         ActivityApplier.Result applied = script.apply(0, first);
         assertEquals(3, applied.applied());
         assertEquals(List.of(1L, 2L), applied.dirtyUsers());
+        assertEquals(List.of("1", "2"), redis.zrange(keys.recommendationsDirty(), 0, -1), "queued for a re-merge in the flush's transaction");
+        // The refresher takes user 1; a replay must not queue anyone again.
+        redis.zrem(keys.recommendationsDirty(), "1", "2");
 
         ActivityApplier.Result replay = script.apply(0, first);
         assertEquals(0, replay.applied());
         assertEquals(3, replay.skipped());
+        assertEquals(0, redis.zcard(keys.recommendationsDirty()), "a replay changes no input, so queues no one");
 
         List<Record> overlapping = new ArrayList<>(first.subList(1, 3));
         overlapping.add(view(3, "p1", at("10:03")));
         ActivityApplier.Result partly = script.apply(0, overlapping);
         assertEquals(1, partly.applied());
         assertEquals(2, partly.skipped());
+        assertEquals(List.of("3"), redis.zrange(keys.recommendationsDirty(), 0, -1));
 
         assertEquals("4", redis.hget(keys.trending(at("10:00")), "p1"));
         assertEquals("2", redis.hget(keys.interest(1), "shoes/running"));
@@ -160,9 +165,11 @@ class ActivityApplierIT {
         assertEquals("2", redis.hget(keys.interest(1), "shoes/running"));
 
         // At 10:05 the next day both morning views drop out, though user 1 did nothing.
+        redis.del(keys.recommendationsDirty()); // the refresher took everyone queued so far
         ActivityApplier.Result r = script.apply(0, List.of(view(2, "p2", at("10:05").plus(Duration.ofDays(1)))));
         assertEquals(Map.of("shoes/running", "1"), redis.hgetAll(keys.interest(1)));
         assertTrue(r.dirtyUsers().contains(1L), "user 1's recommendations need refreshing: " + r.dirtyUsers());
+        assertTrue(redis.zscore(keys.recommendationsDirty(), "1") != null, "and the sweep queued user 1 for a re-merge");
         // Popularity over the trailing 24 h drops the same way.
         assertEquals(1.0, redis.zscore(keys.category("shoes/running"), "p1"));
         assertEquals(2.0, redis.zscore(keys.category("home/kitchen"), "p2"));

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
@@ -88,8 +87,6 @@ class SpeedLayerBadInputIT {
     }
 
     private static void run(SparkSession spark, SpeedConfig config) throws Exception {
-        for (StreamingQuery q : SpeedQueries.start(spark, config)) {
-            q.awaitTermination();
-        }
+        SpeedQueries.awaitBounded(config, SpeedQueries.start(spark, config));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nowcast.catalog.ProductJson;
+import io.nowcast.events.EventType;
 import io.nowcast.simulator.Shop;
 import io.nowcast.simulator.ShopSimulator;
 import io.nowcast.simulator.ShopSpec;
@@ -95,6 +96,23 @@ class SpeedLayerCrashIT {
             });
             assertEquals(List.of(), differing, "keys whose values differ after " + kills);
 
+            // Per-user keys are left out of the comparison above (each is merged whenever its refresh ran), but
+            // none may be left behind: every user whose inputs an event changed has a key merged after it.
+            io.nowcast.redis.RedisKeys keys = new io.nowcast.redis.RedisKeys(crashed.prefix);
+            Map<Long, Instant> newest = newestInputEventPerUser(events);
+            List<String> behind = new ArrayList<>();
+            newest.forEach((user, at) -> {
+                String json = redis.get(keys.recommendations(user));
+                Instant merged = json == null ? null : streamTimeOf(json);
+                if (merged == null || merged.isBefore(at)) {
+                    behind.add(user + " (event " + at + ", key " + merged + ")");
+                }
+            });
+            assertTrue(newest.size() > 100, "users with input events: " + newest.size());
+            assertEquals(List.of(), behind, "users whose key predates their last event, after " + kills);
+            assertEquals(0, redis.zcard(keys.recommendationsDirty()) + redis.zcard(keys.recommendationsRefreshing()),
+                    "no re-merge left queued");
+
             long valid = events.stream().filter(r -> r.bad() == null).count();
             SparkSession spark = Spark.session("crash-it", "local[2]", 2);
             try {
@@ -107,6 +125,29 @@ class SpeedLayerCrashIT {
             }
             redis.keys(crashed.prefix + "*").forEach(redis::del);
             redis.keys(reference.prefix + "*").forEach(redis::del);
+        }
+    }
+
+    /** User → the time of their newest valid page view, cart addition or purchase: the events that change recommendation inputs. */
+    private static Map<Long, Instant> newestInputEventPerUser(List<ShopSimulator.Record> events) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Map<Long, Instant> out = new HashMap<>();
+        for (ShopSimulator.Record r : events) {
+            if (r.bad() != null || !(r.type() == EventType.PAGE_VIEW || r.type() == EventType.ADD_TO_CART || r.type() == EventType.PURCHASE)) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode e = json.readTree(r.value());
+            out.merge(e.get("user_id").asLong(), Instant.parse(e.get("timestamp").asText()), (a, b) -> a.isAfter(b) ? a : b);
+        }
+        return out;
+    }
+
+    private static Instant streamTimeOf(String key) {
+        try {
+            String t = new com.fasterxml.jackson.databind.ObjectMapper().readTree(key).get("stream_time").asText(null);
+            return t == null ? null : Instant.parse(t);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(key, e);
         }
     }
 

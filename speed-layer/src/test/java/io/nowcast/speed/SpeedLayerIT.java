@@ -31,7 +31,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,14 +103,12 @@ class SpeedLayerIT {
         }
         spark = Spark.session("speed-layer-it", "local[2]", 2);
         // In two halves, as ./nowcast runs them: what keeps Redis fresh, then the master dataset alone.
-        for (StreamingQuery q : SpeedQueries.start(spark, fx.config(SpeedConfig.AVAILABLE_NOW, SpeedConfig.FRESH))) {
-            q.awaitTermination();
-        }
+        SpeedConfig fresh = fx.config(SpeedConfig.AVAILABLE_NOW, SpeedConfig.FRESH);
+        SpeedQueries.awaitBounded(fresh, SpeedQueries.start(spark, fresh));
         masterAfterFresh = Files.exists(Path.of(fx.config(SpeedConfig.AVAILABLE_NOW).masterDataset()));
         keysAfterFresh = redisKeys();
-        for (StreamingQuery q : SpeedQueries.start(spark, fx.config(SpeedConfig.AVAILABLE_NOW, SpeedConfig.ARCHIVE))) {
-            q.awaitTermination();
-        }
+        SpeedConfig archive = fx.config(SpeedConfig.AVAILABLE_NOW, SpeedConfig.ARCHIVE);
+        SpeedQueries.awaitBounded(archive, SpeedQueries.start(spark, archive));
         readDlq(dlqStart);
     }
 

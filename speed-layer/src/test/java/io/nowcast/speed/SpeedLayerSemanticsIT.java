@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
@@ -41,9 +40,7 @@ class SpeedLayerSemanticsIT {
     }
 
     private static void run(SparkSession spark, SpeedConfig config) throws Exception {
-        for (StreamingQuery q : SpeedQueries.start(spark, config)) {
-            q.awaitTermination();
-        }
+        SpeedQueries.awaitBounded(config, SpeedQueries.start(spark, config));
     }
 
     @Test

@@ -1,0 +1,119 @@
+package io.nowcast.activity;
+
+import static io.nowcast.activity.ActivityApplier.Kind.PAGE_VIEW;
+import static io.nowcast.testing.Events.at;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nowcast.activity.ActivityApplier.Record;
+import io.nowcast.config.Endpoints;
+import io.nowcast.redis.RedisKeys;
+import io.nowcast.testing.TestServers;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The per-user keys are re-merged from a queue in Redis that flushes fill in their own transaction, so a
+ * crash anywhere between a flush and the key's write delays the key, never loses it.
+ */
+@Timeout(120) // drain() waits for the queue to empty: a refresher that lost users would hang, not pass
+class RecommendationRefresherIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private RedisClient redis;
+    private RedisKeys keys;
+    private ActivityApplier applier;
+
+    @BeforeEach
+    void connect() {
+        Endpoints e = TestServers.redis();
+        redis = RedisClient.create(e.redisHost(), e.redisPort());
+        keys = new RedisKeys(TestServers.uniquePrefix("refresher"));
+        applier = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults());
+        for (int i = 1; i <= 12; i++) {
+            String category = i <= 6 ? "shoes" : "books";
+            redis.hset(keys.product("p" + i), Map.of("category", category, "in_stock", "true"));
+            redis.zadd(keys.category(category), 0, "p" + i); // the catalog's category index
+        }
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (redis != null) {
+            applier.close();
+            redis.keys(keys.prefix() + "*").forEach(redis::del);
+            redis.close();
+        }
+    }
+
+    private void views(long user, String... products) {
+        long offset = redis.get(keys.activityOffset(0)) == null ? 0 : Long.parseLong(redis.get(keys.activityOffset(0))) + 1;
+        List<Record> records = new java.util.ArrayList<>();
+        for (String p : products) {
+            records.add(new Record(offset++, PAGE_VIEW, user, p, at("10:00").toEpochMilli()));
+        }
+        applier.apply(0, records);
+    }
+
+    private JsonNode key(long user) throws Exception {
+        String json = redis.get(keys.recommendations(user));
+        assertNotNull(json, "user " + user + " has a key");
+        return JSON.readTree(json);
+    }
+
+    @Test
+    void queuedUsersGetTheirKeysAndLeaveTheQueue() throws Exception {
+        views(1, "p1", "p2");
+        views(2, "p7");
+        assertEquals(List.of("1", "2"), redis.zrange(keys.recommendationsDirty(), 0, -1));
+        try (RecommendationRefresher refresher = new RecommendationRefresher(redis, keys, 5).begin()) {
+            refresher.drain();
+        }
+        JsonNode one = key(1);
+        assertEquals(1, one.get("user_id").asLong());
+        assertEquals("shoes", redis.hget(keys.product(one.get("recommended_products").get(0).asText()), "category"),
+                "user 1 viewed shoes: " + one);
+        assertEquals("books", redis.hget(keys.product(key(2).get("recommended_products").get(0).asText()), "category"));
+        assertEquals(0, redis.zcard(keys.recommendationsDirty()));
+        assertEquals(0, redis.zcard(keys.recommendationsRefreshing()));
+        assertEquals(2, redis.zcard(keys.recommendedUsers()));
+    }
+
+    @Test
+    void usersADeadRefresherHeldAreMergedByTheNextOne() throws Exception {
+        views(1, "p1");
+        views(2, "p7");
+        views(3, "p8");
+        RecommendationRefresher dead = new RecommendationRefresher(redis, keys, 5);
+        assertEquals(List.of(1L, 2L), dead.claim(2), "the two longest waiting, oldest first");
+        // It dies here, before writing anything: the two are in neither the queue nor a key.
+        assertEquals(List.of("3"), redis.zrange(keys.recommendationsDirty(), 0, -1));
+        assertEquals(2, redis.zcard(keys.recommendationsRefreshing()));
+        assertNull(redis.get(keys.recommendations(1)));
+
+        try (RecommendationRefresher next = new RecommendationRefresher(redis, keys, 5).begin()) {
+            next.drain();
+        }
+        for (long user = 1; user <= 3; user++) {
+            assertEquals(user, key(user).get("user_id").asLong());
+        }
+        assertEquals(0, redis.zcard(keys.recommendationsRefreshing()));
+    }
+
+    @Test
+    void aRequeuedUserKeepsTheEarlierOfItsTwoPlacesInTheQueue() {
+        redis.zadd(keys.recommendationsDirty(), Map.of("1", 300.0, "2", 200.0));
+        redis.zadd(keys.recommendationsRefreshing(), Map.of("1", 100.0));
+        RecommendationRefresher r = new RecommendationRefresher(redis, keys, 5);
+        r.requeueClaimed();
+        assertEquals(100.0, redis.zscore(keys.recommendationsDirty(), "1"), "queued again after being claimed at 100: keeps 100");
+        assertEquals(List.of(1L, 2L), r.claim(10));
+    }
+}
