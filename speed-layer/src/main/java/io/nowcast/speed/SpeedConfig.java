@@ -29,7 +29,8 @@ public record SpeedConfig(
         int shufflePartitions,
         String startingOffsets,
         String masterEvents,
-        String queries) implements Serializable {
+        String queries,
+        boolean refresher) implements Serializable {
 
     public static final String REALTIME = "realtime";
     public static final String MICROBATCH = "microbatch";
@@ -73,7 +74,13 @@ public record SpeedConfig(
                 env.string("NOWCAST_MASTER_DATASET", "on").equals("off") ? null
                         : env.string("NOWCAST_MASTER_EVENTS", io.nowcast.master.MasterDataset.defaultLocation(
                                 Path.of(env.string("NOWCAST_DATA_DIR", ".nowcast")).toAbsolutePath().toString()).toString()),
-                queries);
+                queries,
+                switch (env.string("NOWCAST_SPEED_REFRESHER", "on")) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new Env.ConfigException("NOWCAST_SPEED_REFRESHER=" + env.string("NOWCAST_SPEED_REFRESHER", "on")
+                            + " must be on or off");
+                });
         if (!trigger.equals(REALTIME) && !trigger.equals(MICROBATCH) && !trigger.equals(AVAILABLE_NOW)) {
             throw new Env.ConfigException("NOWCAST_SPEED_TRIGGER=" + trigger + " must be realtime, microbatch or available-now");
         }
@@ -109,6 +116,14 @@ public record SpeedConfig(
     /** Whether this job keeps Redis fresh (the activity and catalog queries). */
     public boolean runsFresh() {
         return !queries.equals(ARCHIVE);
+    }
+
+    /**
+     * Whether this job runs the refresher of per-user keys (in its driver). NOWCAST_SPEED_REFRESHER=off
+     * when another process runs it ({@code RefresherMain}): {@code ./nowcast up} does, at a lower priority.
+     */
+    public boolean runsRefresher() {
+        return refresher && runsFresh();
     }
 
     /** Whether this job appends the master dataset. */

@@ -34,8 +34,10 @@ public final class SpeedQueries {
         List<StreamingQuery> started = new java.util.ArrayList<>();
         if (c.runsFresh()) {
             CatalogRemerge.of(c).check(); // a re-merge a crash cut short
-            // The one refresher of per-user keys; it also finishes what a crashed run left queued.
-            RecommendationRefresher.start(c);
+            if (c.runsRefresher()) {
+                // The one refresher of per-user keys; it also finishes what a crashed run left queued.
+                RecommendationRefresher.start(c);
+            }
             StreamingQuery catalog = catalog(spark, c);
             if (c.trigger().equals(SpeedConfig.AVAILABLE_NOW)) {
                 // A backfill joins views to the catalog as it stands, so the catalog goes first.
@@ -55,14 +57,14 @@ public final class SpeedQueries {
     }
 
     /**
-     * Waits for the queries of a bounded run ({@code available-now}) to end, then for the refresher to
-     * merge every user they queued: the run ends with every changed user's key written.
+     * Waits for the queries of a bounded run ({@code available-now}) to end, then for the refresher (when
+     * this job runs it) to merge every user they queued: the run ends with every changed user's key written.
      */
     public static void awaitBounded(SpeedConfig c, List<StreamingQuery> queries) throws org.apache.spark.sql.streaming.StreamingQueryException, InterruptedException {
         for (StreamingQuery q : queries) {
             q.awaitTermination();
         }
-        if (c.runsFresh()) {
+        if (c.runsRefresher()) {
             RecommendationRefresher.start(c).drain();
         }
     }

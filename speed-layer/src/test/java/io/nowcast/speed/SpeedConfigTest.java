@@ -46,6 +46,16 @@ class SpeedConfigTest {
     }
 
     @Test
+    void theJobRunsTheRefresherUnlessAnotherProcessDoes() {
+        assertTrue(SpeedConfig.from(new Env(Map.of())).runsRefresher());
+        assertFalse(SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_REFRESHER", "off"))).runsRefresher());
+        assertFalse(SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_QUERIES", "archive"))).runsRefresher(), "the archiver never does");
+        Env.ConfigException e = assertThrows(Env.ConfigException.class,
+                () -> SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_REFRESHER", "maybe"))));
+        assertTrue(e.getMessage().contains("NOWCAST_SPEED_REFRESHER=maybe"), e.getMessage());
+    }
+
+    @Test
     void anArchiveWithoutAMasterDatasetOrAnUnknownHalfIsAConfigurationError() {
         Env.ConfigException e = assertThrows(Env.ConfigException.class,
                 () -> SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_QUERIES", "archive", "NOWCAST_MASTER_DATASET", "off"))));

@@ -96,6 +96,7 @@ class LauncherIT {
             assertTrue(status.out().matches("(?s).*cdc\\s+running\\s+\\d+\\s+-\\s+ok \\(slot launcher_.*"), status.toString());
             assertTrue(up.out().contains("nowcast: catalog: loaded " + Launcher.ROOT.resolve("data/catalog.jsonl") + " into product_catalog"), up.toString());
             assertTrue(status.out().matches("(?s).*speed\\s+running\\s+\\d+\\s+-\\s+ok.*"), status.toString());
+            assertTrue(status.out().matches("(?s).*refresher\\s+running\\s+\\d+\\s+-\\s+ok.*"), status.toString());
             assertTrue(status.out().matches("(?s).*batch\\s+running\\s+\\d+\\s+-\\s+ok \\(cron '0 2 \\* \\* \\*' UTC\\).*"), status.toString());
             String api = "http://127.0.0.1:" + l.env.get("NOWCAST_SERVING_PORT");
             assertTrue(status.out().matches("(?s).*serving\\s+running\\s+\\d+\\s+" + l.env.get("NOWCAST_SERVING_PORT") + "\\s+ok.*"), status.toString());
@@ -107,6 +108,11 @@ class LauncherIT {
                 }
                 assertTrue(redis.zcard("trending:windows") > 0, "the speed layer turned the simulator's views into trending windows");
                 assertTrue(redis.exists("stream:time"));
+                // The refresher, a process of its own, merges the users the speed layer queued.
+                while (redis.zcard("recommendations:users") == 0 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(500);
+                }
+                assertTrue(redis.zcard("recommendations:users") > 0, "the refresher wrote per-user keys");
                 // The catalog came through CDC: the table's rows, then a change made in the table.
                 assertEquals(1000, redis.scard("products"), "the bundled catalog, snapshotted from PostgreSQL");
                 try (java.sql.Connection c = db.database().connect(); java.sql.Statement s = c.createStatement()) {
@@ -162,7 +168,7 @@ class LauncherIT {
             Map<String, Long> pids = l.pids();
             Launcher.Result down = l.run("down", "--purge");
             assertEquals(0, down.rc(), down.toString());
-            assertEquals(Set.of("redis", "kafka", "cdc", "speed", "archive", "batch", "serving", "dashboard", "simulator"), pids.keySet(), "the managed components");
+            assertEquals(Set.of("redis", "kafka", "cdc", "speed", "refresher", "archive", "batch", "serving", "dashboard", "simulator"), pids.keySet(), "the managed components");
             assertTrue(down.out().contains("dropped CDC's replication slot"), "--purge deletes CDC's offsets, so it drops the slot too: " + down);
             Launcher.Result dropped = l.run("catalog", "drop-slot");
             assertEquals(0, dropped.rc(), dropped.toString());
