@@ -18,10 +18,10 @@ import redis.clients.jedis.resps.Tuple;
 /**
  * Rewrites the per-user keys of users whose inputs changed, off the flush path. Flushes queue those
  * users in {@code recommendations:dirty} inside their own transaction ({@link ActivityApplier}); one
- * thread in the job's driver takes the oldest of them every few milliseconds, moves them to
+ * thread (in the job's driver, or in {@code RefresherMain}) takes the oldest of them every few milliseconds, moves them to
  * {@code recommendations:refreshing}, merges and writes their keys, and only then lets go of them. So
  * a crash at any point delays a re-merge, never loses one: a refresher that starts puts what a dead one
- * held back into the queue. One refresher per job keeps a single writer of these keys.
+ * held back into the queue. One refresher per Redis prefix keeps a single writer of these keys.
  *
  * <p>A user waiting in the queue is queued once, however many of their events arrive, and keeps the
  * place of their first change, so under overload everyone waits about as long (no user starves). A
@@ -32,7 +32,7 @@ public final class RecommendationRefresher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecommendationRefresher.class);
     private static final Map<String, RecommendationRefresher> BY_STORE = new ConcurrentHashMap<>();
     private static final int ROUND_MS = 20;
-    static final int MAX_USERS_PER_ROUND = 5_000;
+    private static final int MAX_USERS_PER_ROUND = 5_000;
 
     private final RedisClient redis;
     private final RedisKeys keys;
