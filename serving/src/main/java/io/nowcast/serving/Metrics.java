@@ -16,6 +16,7 @@ final class Metrics {
     private final Counter fallbacks;
     private final Counter remerged;
     private final Counter accepted;
+    private final Counter cachedAnswers;
 
     Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -26,20 +27,30 @@ final class Metrics {
                 .description("recommendation reads for users without a key (merged on the spot; trending for strangers)").register(registry);
         remerged = Counter.builder("nowcast_recommendations_remerged_on_read")
                 .description("recommendation reads that found a key older than the rules and merged it again").register(registry);
+        cachedAnswers = Counter.builder("nowcast_recommendations_cached_answers")
+                .description("recommendation reads answered from the key cache before routing (CachedRecommendations)").register(registry);
         accepted = Counter.builder("nowcast_events_accepted").description("events produced to user_activity").register(registry);
     }
 
     /** One finished request; {@code route} is the matched path template, so ids do not explode the label set. */
     void request(String method, String route, int status, float millis) {
-        timers.computeIfAbsent(method + ' ' + status + ' ' + route, k -> Timer.builder("nowcast_http_requests").tag("method", method)
-                .tag("route", route).tag("status", Integer.toString(status)).register(registry))
-                .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+        requests(method, route, status).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+    }
+
+    /** The timer of requests with this method, route template and status. */
+    Timer requests(String method, String route, int status) {
+        return timers.computeIfAbsent(method + ' ' + status + ' ' + route, k -> Timer.builder("nowcast_http_requests").tag("method", method)
+                .tag("route", route).tag("status", Integer.toString(status)).register(registry));
     }
 
     private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     void fallback() {
         fallbacks.increment();
+    }
+
+    void cachedAnswer() {
+        cachedAnswers.increment();
     }
 
     void remergedOnRead() {

@@ -14,7 +14,10 @@ final class Params {
     private Params() {}
 
     static long userId(Context ctx) {
-        String s = ctx.pathParam("userId");
+        return userId(ctx.pathParam("userId"));
+    }
+
+    static long userId(String s) {
         if (s.isEmpty() || s.length() > 18 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new BadRequestResponse("userId must be a non-negative integer, got '" + clip(s) + "'");
         }
@@ -23,7 +26,10 @@ final class Params {
 
     /** An optional integer in [1, max]; {@code fallback} when absent. */
     static int limit(Context ctx, int fallback, int max) {
-        String s = ctx.queryParam("limit");
+        return limit(ctx.queryParam("limit"), fallback, max);
+    }
+
+    static int limit(String s, int fallback, int max) {
         if (s == null) {
             return fallback;
         }
@@ -48,8 +54,11 @@ final class Params {
 
     /** {@code exclude=p1,p2}: products to leave out, at most 100. */
     static Set<String> exclude(Context ctx) {
+        return exclude(ctx.queryParam("exclude"));
+    }
+
+    static Set<String> exclude(String s) {
         Set<String> out = new LinkedHashSet<>();
-        String s = ctx.queryParam("exclude");
         if (s == null || s.isEmpty()) {
             return out;
         }

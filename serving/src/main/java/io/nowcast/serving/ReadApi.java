@@ -117,11 +117,46 @@ final class ReadApi {
     }
 
     private String answer(long user, int limit, Set<String> exclude, String raw, String versionText) {
-        long rulesVersion = versionText == null ? 0 : Long.parseLong(versionText);
+        RenderedList list = current(user, raw, versionText);
+        return list != null ? list.answer(user, limit, exclude, true) : slowAnswer(user, limit, exclude, raw, rulesVersion(versionText));
+    }
+
+    /**
+     * The answer of {@link #recommendations} when everything it needs is at hand, for {@link CachedRecommendations}:
+     * the user's key and the rules' version in the {@link TrackedValues} cache, and that key parsed and not
+     * older than the rules. Otherwise null, and the route answers: bad parameters (its 400 names them), a
+     * key or version not cached, a key not parsed yet or older than the rules, a user without a key.
+     */
+    String cachedAnswer(String userText, String limitText, String excludeText) {
+        long user;
+        int limit;
+        Set<String> exclude;
+        try {
+            user = Params.userId(userText);
+            limit = Params.limit(limitText, Math.min(10, n), MAX_LIMIT);
+            exclude = Params.exclude(excludeText);
+        } catch (BadRequestResponse e) {
+            return null;
+        }
+        TrackedValues.Hit keyHit = cache.peek(keys.recommendations(user));
+        TrackedValues.Hit versionHit = keyHit == null ? null : cache.peek(keys.rulesVersion());
+        RenderedList list = versionHit == null ? null : current(user, keyHit.value(), versionHit.value());
+        if (list == null) {
+            return null;
+        }
+        cache.countHits(2);
+        metrics.cachedAnswer();
+        return list.answer(user, limit, exclude, true);
+    }
+
+    /** The parsed copy of {@code user}'s key if it is {@code raw} (not null) and not older than the rules, else null. */
+    private RenderedList current(long user, String raw, String versionText) {
         RenderedList list = raw == null ? null : parsed.get(user);
-        return list != null && list.raw.equals(raw) && list.rulesVersion >= rulesVersion
-                ? list.answer(user, limit, exclude, true)
-                : slowAnswer(user, limit, exclude, raw, rulesVersion);
+        return list != null && list.raw.equals(raw) && list.rulesVersion >= rulesVersion(versionText) ? list : null;
+    }
+
+    private static long rulesVersion(String versionText) {
+        return versionText == null ? 0 : Long.parseLong(versionText);
     }
 
     /** A key not parsed yet or older than the rules, a user without a key, or a stranger. */

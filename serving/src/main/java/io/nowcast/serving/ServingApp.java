@@ -88,6 +88,8 @@ public final class ServingApp implements AutoCloseable {
                 errors.setDefaultResponseMimeType("application/json");
                 errors.setShowStacks(false);
                 server.setErrorHandler(errors);
+                // Javalin attaches its servlet context inside this wrapper, which answers cached reads first.
+                server.setHandler(new CachedRecommendations(read, metrics));
             });
             c.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
             c.routes.get(ApiPaths.RECOMMENDATIONS, read::recommendations);

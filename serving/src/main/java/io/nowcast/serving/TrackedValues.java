@@ -92,13 +92,23 @@ final class TrackedValues implements AutoCloseable {
 
     /** The cached value of {@code key}, or null when it must be read from Redis. */
     Hit get(String key) {
-        Object o = entries.get(key);
-        if (o instanceof Hit h && live && h.generation == generation.get()) {
+        Hit h = peek(key);
+        if (h != null) {
             hits.increment();
-            return h;
+        } else {
+            misses.increment();
         }
-        misses.increment();
-        return null;
+        return h;
+    }
+
+    /** Like {@link #get}, but uncounted: for a caller that counts with {@link #countHits} only if it uses what it found. */
+    Hit peek(String key) {
+        Object o = entries.get(key);
+        return o instanceof Hit h && live && h.generation == generation.get() ? h : null;
+    }
+
+    void countHits(int n) {
+        hits.add(n);
     }
 
     /** Call before reading {@code key} from Redis; pass the ticket to {@link #read} with what was read. */

@@ -3,9 +3,8 @@ package io.nowcast.serving;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nowcast.config.Endpoints;
-import io.nowcast.config.Env;
 import io.nowcast.db.TestDatabase;
+import io.nowcast.redis.RedisKeys;
 import io.nowcast.testing.Http;
 import io.nowcast.testing.TestServers;
 import java.net.URLEncoder;
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -45,19 +43,17 @@ class ServingFuzzIT {
         try (TestDatabase db = TestDatabase.create("fuzz");
              RedisClient redis = RedisClient.create(
                      TestServers.redis().redisHost(), TestServers.redis().redisPort())) {
-            Endpoints e = db.endpoints();
-            Map<String, String> env = new HashMap<>();
-            env.put(Endpoints.KAFKA_BOOTSTRAP, TestServers.kafka());
-            env.put(Endpoints.REDIS_HOST, TestServers.redis().redisHost());
-            env.put(Endpoints.REDIS_PORT, Integer.toString(TestServers.redis().redisPort()));
             String prefix = TestServers.uniquePrefix("fuzz");
-            env.put(Endpoints.REDIS_PREFIX, prefix);
-            env.put(Endpoints.PG_URL, e.postgresUrl());
-            env.put(Endpoints.PG_USER, e.postgresUser());
-            env.put("NOWCAST_SERVING_PORT", "0");
-            env.put("NOWCAST_ADMIN_TOKEN", TOKEN);
-            try (ServingApp app = ServingApp.start(ServingConfig.from(new Env(env)))) {
+            // Users 0..999 have keys, read once so that they are cached: bad parameters then meet the
+            // cached fast path (CachedRecommendations) as well as the route.
+            for (long u = 0; u < 1000; u++) {
+                redis.set(new RedisKeys(prefix).recommendations(u), TestServing.key(u, List.of("p1", "p2", "p3")));
+            }
+            try (ServingApp app = TestServing.start(db, prefix, TOKEN)) {
                 Http http = new Http("http://127.0.0.1:" + app.port());
+                for (long u = 0; u < 1000; u++) {
+                    assertEquals(200, http.get(ApiPaths.recommendations(u)).status());
+                }
                 List<Request> requests = new ArrayList<>();
                 for (int i = 0; i < REQUESTS; i++) {
                     requests.add(badRequest(random));
