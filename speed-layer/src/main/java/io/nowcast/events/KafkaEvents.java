@@ -24,9 +24,11 @@ public final class KafkaEvents {
                 .option("kafka.bootstrap.servers", bootstrap)
                 .option("subscribe", topic)
                 .option("startingOffsets", startingOffsets)
-                // Freshness: hand records over as soon as one arrives (FACTS.md, micro-batch tuning).
+                // Freshness: the broker answers a fetch as soon as one record arrives (FACTS.md, micro-batch
+                // tuning). The wait only bounds a fetch that finds nothing: at 5 ms the idle job and broker
+                // spent 35 % of a core polling, at 100 ms 13 %, with the same trending freshness (README).
                 .option("kafka.fetch.min.bytes", "1")
-                .option("kafka.fetch.max.wait.ms", "5")
+                .option("kafka.fetch.max.wait.ms", "100")
                 .load()
                 .selectExpr("CAST(key AS STRING) AS " + KEY, VALUE, PARTITION, OFFSET);
     }
