@@ -16,7 +16,6 @@ final class Metrics {
     private final Counter fallbacks;
     private final Counter remerged;
     private final Counter accepted;
-    private final Counter cachedAnswers;
 
     Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -27,8 +26,6 @@ final class Metrics {
                 .description("recommendation reads for users without a key (merged on the spot; trending for strangers)").register(registry);
         remerged = Counter.builder("nowcast_recommendations_remerged_on_read")
                 .description("recommendation reads that found a key older than the rules and merged it again").register(registry);
-        cachedAnswers = Counter.builder("nowcast_recommendations_cached_answers")
-                .description("recommendation reads answered from the key cache before routing (CachedRecommendations)").register(registry);
         accepted = Counter.builder("nowcast_events_accepted").description("events produced to user_activity").register(registry);
     }
 
@@ -47,10 +44,6 @@ final class Metrics {
 
     void fallback() {
         fallbacks.increment();
-    }
-
-    void cachedAnswer() {
-        cachedAnswers.increment();
     }
 
     void remergedOnRead() {

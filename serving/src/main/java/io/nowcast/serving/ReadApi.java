@@ -57,51 +57,64 @@ final class ReadApi {
         this.metrics = metrics;
     }
 
-    /**
-     * The user's key, as apps would read it from Redis, cut to {@code limit} after {@code exclude}. The key
-     * and the rules' version come from the {@link TrackedValues} cache while Redis has not changed them, or
-     * else in one round trip; a key older than the rules is merged again on the
-     * spot and written back, so a rule change shows on the next read. A user without a key gets the merge
-     * of what Nowcast knows of them, not written; a stranger gets the trending fallback, which is shared by
-     * all strangers and recomputed at most once a second or when the rules change.
-     */
+    /** A recommendations request's parameters, checked. */
+    record Query(long user, int limit, Set<String> exclude) {}
+
+    /** The route: checks the parameters (a 400 names the bad one), then answers as {@link #answer(Query)}. */
     void recommendations(Context ctx) throws Exception {
-        long user = Params.userId(ctx);
-        int limit = Params.limit(ctx, Math.min(10, n), MAX_LIMIT);
-        Set<String> exclude = Params.exclude(ctx);
-        String key = keys.recommendations(user);
+        Query q = new Query(Params.userId(ctx), Params.limit(ctx, Math.min(10, n), MAX_LIMIT), Params.exclude(ctx));
+        CompletableFuture<String> answer = answer(q);
+        if (answer.isDone() && !answer.isCompletedExceptionally()) {
+            ctx.contentType("application/json").result(answer.join());
+        } else {
+            ctx.future(() -> answer.thenAccept(body -> ctx.contentType("application/json").result(body)));
+        }
+    }
+
+    /** The same parameters from the raw texts, or null if any is bad (the route then says which). */
+    Query query(String userText, String limitText, String excludeText) {
+        try {
+            return new Query(Params.userId(userText), Params.limit(limitText, Math.min(10, n), MAX_LIMIT), Params.exclude(excludeText));
+        } catch (BadRequestResponse e) {
+            return null;
+        }
+    }
+
+    /**
+     * The user's key, as apps would read it from Redis, cut to {@code limit} after {@code exclude}: complete
+     * at once, without blocking, when the key is parsed and it and the rules' version are in the
+     * {@link TrackedValues} cache (while Redis has not changed them); else later, on the answer threads. A key older than the rules is
+     * merged again on the spot and written back, so a rule change shows on the next read. A user without a
+     * key gets the merge of what Nowcast knows of them, not written; a stranger gets the trending fallback,
+     * which is shared by all strangers and recomputed at most once a second or when the rules change.
+     */
+    CompletableFuture<String> answer(Query q) {
+        String key = keys.recommendations(q.user());
         String rulesKey = keys.rulesVersion();
         TrackedValues.Hit keyHit = cache.get(key);
         TrackedValues.Hit versionHit = keyHit == null ? null : cache.get(rulesKey);
         if (keyHit != null && versionHit != null && keyHit.value() != null) {
-            ctx.contentType("application/json").result(answer(user, limit, exclude, keyHit.value(), versionHit.value()));
-            return;
+            RenderedList list = current(q.user(), keyHit.value(), versionHit.value());
+            if (list != null) {
+                return CompletableFuture.completedFuture(list.answer(q.user(), q.limit(), q.exclude(), true));
+            }
+            // Not parsed yet, or older than the rules (a merge and a write in Redis): off the calling
+            // thread, which may be Jetty's selector (RecommendationsHandler).
+            return CompletableFuture.supplyAsync(() -> answer(q.user(), q.limit(), q.exclude(), keyHit.value(), versionHit.value()), answers);
         }
         if (keyHit != null && versionHit != null) {
             // No key: whether Nowcast knows the user takes a read of its own, so this too leaves the request thread.
-            ctx.future(() -> CompletableFuture.runAsync(() -> ctx.contentType("application/json")
-                    .result(answer(user, limit, exclude, null, versionHit.value())), answers));
-            return;
+            return CompletableFuture.supplyAsync(() -> answer(q.user(), q.limit(), q.exclude(), null, versionHit.value()), answers);
         }
         // A miss waits for Redis without holding a request thread: under ingest Redis may be running a
         // speed-layer script for milliseconds, and blocked threads would hold up the hits queued behind them.
         TrackedValues.Ticket keyRead = cache.reading(key);
         TrackedValues.Ticket versionRead = cache.reading(rulesKey);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        reads.read(p -> p.mget(key, rulesKey)).whenCompleteAsync((both, failed) -> {
-            try {
-                if (failed != null) {
-                    throw failed instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : failed;
-                }
-                cache.read(keyRead, both.get(0));
-                cache.read(versionRead, both.get(1));
-                ctx.contentType("application/json").result(answer(user, limit, exclude, both.get(0), both.get(1)));
-                done.complete(null);
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            }
+        return reads.read(p -> p.mget(key, rulesKey)).thenApplyAsync(both -> {
+            cache.read(keyRead, both.get(0));
+            cache.read(versionRead, both.get(1));
+            return answer(q.user(), q.limit(), q.exclude(), both.get(0), both.get(1));
         }, answers);
-        ctx.future(() -> done);
     }
 
     /** Runs the answers of reads that went to Redis (and the merges a few of them need), off the request threads. */
@@ -119,34 +132,6 @@ final class ReadApi {
     private String answer(long user, int limit, Set<String> exclude, String raw, String versionText) {
         RenderedList list = current(user, raw, versionText);
         return list != null ? list.answer(user, limit, exclude, true) : slowAnswer(user, limit, exclude, raw, rulesVersion(versionText));
-    }
-
-    /**
-     * The answer of {@link #recommendations} when everything it needs is at hand, for {@link CachedRecommendations}:
-     * the user's key and the rules' version in the {@link TrackedValues} cache, and that key parsed and not
-     * older than the rules. Otherwise null, and the route answers: bad parameters (its 400 names them), a
-     * key or version not cached, a key not parsed yet or older than the rules, a user without a key.
-     */
-    String cachedAnswer(String userText, String limitText, String excludeText) {
-        long user;
-        int limit;
-        Set<String> exclude;
-        try {
-            user = Params.userId(userText);
-            limit = Params.limit(limitText, Math.min(10, n), MAX_LIMIT);
-            exclude = Params.exclude(excludeText);
-        } catch (BadRequestResponse e) {
-            return null;
-        }
-        TrackedValues.Hit keyHit = cache.peek(keys.recommendations(user));
-        TrackedValues.Hit versionHit = keyHit == null ? null : cache.peek(keys.rulesVersion());
-        RenderedList list = versionHit == null ? null : current(user, keyHit.value(), versionHit.value());
-        if (list == null) {
-            return null;
-        }
-        cache.countHits(2);
-        metrics.cachedAnswer();
-        return list.answer(user, limit, exclude, true);
     }
 
     /** The parsed copy of {@code user}'s key if it is {@code raw} (not null) and not older than the rules, else null. */

@@ -1,6 +1,5 @@
 package io.nowcast.serving;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.nowcast.config.Env;
@@ -31,7 +30,6 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class ServingApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServingApp.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Per-user keys cached in the process: about 2 KB each, so at most a few hundred MB of heap. */
     static final int MAX_CACHED_KEYS = 100_000;
 
@@ -88,8 +86,8 @@ public final class ServingApp implements AutoCloseable {
                 errors.setDefaultResponseMimeType("application/json");
                 errors.setShowStacks(false);
                 server.setErrorHandler(errors);
-                // Javalin attaches its servlet context inside this wrapper, which answers cached reads first.
-                server.setHandler(new CachedRecommendations(read, metrics));
+                // Javalin attaches its servlet context inside this wrapper, which answers the hot route first.
+                server.setHandler(new RecommendationsHandler(read, metrics));
             });
             c.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
             c.routes.get(ApiPaths.RECOMMENDATIONS, read::recommendations);
@@ -102,20 +100,12 @@ public final class ServingApp implements AutoCloseable {
             c.routes.get(ApiPaths.HEALTH, health::health);
             c.routes.get(ApiPaths.METRICS, health::metrics);
             c.routes.get(ApiPaths.OPENAPI, ctx -> ctx.contentType("application/yaml").result(openapi));
-            c.routes.exception(ApiException.class, (ex, ctx) -> ctx.status(ex.status).contentType("application/json").result(ex.body.toString()));
-            c.routes.exception(HttpResponseException.class, (ex, ctx) -> error(ctx, ex.getStatus(), ex.getMessage()));
-            c.routes.exception(JedisException.class, (ex, ctx) -> {
-                LOG.warn("Redis failed during {} {}: {}", ctx.method(), ctx.path(), ex.toString());
-                error(ctx, 503, "Redis is unavailable; try again");
-            });
-            c.routes.exception(Database.DatabaseException.class, (ex, ctx) -> {
-                LOG.warn("PostgreSQL failed during {} {}: {}", ctx.method(), ctx.path(), ex.getMessage());
-                error(ctx, 503, "PostgreSQL is unavailable; try again");
-            });
-            c.routes.exception(Exception.class, (ex, ctx) -> {
-                LOG.error("unexpected failure during {} {}", ctx.method(), ctx.path(), ex);
-                error(ctx, 500, "internal error; the server log has the details");
-            });
+            // Most specific first, as Javalin matches them; every one answers as ErrorAnswer says.
+            c.routes.exception(ApiException.class, ServingApp::error);
+            c.routes.exception(HttpResponseException.class, ServingApp::error);
+            c.routes.exception(JedisException.class, ServingApp::error);
+            c.routes.exception(Database.DatabaseException.class, ServingApp::error);
+            c.routes.exception(Exception.class, ServingApp::error);
         });
     }
 
@@ -128,9 +118,9 @@ public final class ServingApp implements AutoCloseable {
         }
     }
 
-    private static void error(io.javalin.http.Context ctx, int status, String message) {
-        ctx.status(status).contentType("application/json")
-                .result(MAPPER.createObjectNode().put("status", status).put("error", message).toString());
+    private static void error(Exception ex, io.javalin.http.Context ctx) {
+        ErrorAnswer a = ErrorAnswer.of(ex, ctx.method().name(), ctx.path());
+        ctx.status(a.status()).contentType("application/json").result(a.json());
     }
 
     private static Properties producerProperties(String bootstrap) {

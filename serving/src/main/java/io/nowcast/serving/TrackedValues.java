@@ -92,23 +92,13 @@ final class TrackedValues implements AutoCloseable {
 
     /** The cached value of {@code key}, or null when it must be read from Redis. */
     Hit get(String key) {
-        Hit h = peek(key);
-        if (h != null) {
-            hits.increment();
-        } else {
-            misses.increment();
-        }
-        return h;
-    }
-
-    /** Like {@link #get}, but uncounted: for a caller that counts with {@link #countHits} only if it uses what it found. */
-    Hit peek(String key) {
         Object o = entries.get(key);
-        return o instanceof Hit h && live && h.generation == generation.get() ? h : null;
-    }
-
-    void countHits(int n) {
-        hits.add(n);
+        if (o instanceof Hit h && live && h.generation == generation.get()) {
+            hits.increment();
+            return h;
+        }
+        misses.increment();
+        return null;
     }
 
     /** Call before reading {@code key} from Redis; pass the ticket to {@link #read} with what was read. */

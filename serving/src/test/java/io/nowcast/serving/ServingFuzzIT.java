@@ -44,8 +44,8 @@ class ServingFuzzIT {
              RedisClient redis = RedisClient.create(
                      TestServers.redis().redisHost(), TestServers.redis().redisPort())) {
             String prefix = TestServers.uniquePrefix("fuzz");
-            // Users 0..999 have keys, read once so that they are cached: bad parameters then meet the
-            // cached fast path (CachedRecommendations) as well as the route.
+            // Users 0..999 have keys, read once so that they are cached: bad parameters then meet users
+            // whose good reads RecommendationsHandler answers from the cache.
             for (long u = 0; u < 1000; u++) {
                 redis.set(new RedisKeys(prefix).recommendations(u), TestServing.key(u, List.of("p1", "p2", "p3")));
             }
