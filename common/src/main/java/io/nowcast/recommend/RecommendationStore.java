@@ -281,7 +281,12 @@ public final class RecommendationStore {
 
     /** Whether Redis holds anything about this user that a merge would use (views, interests, purchases, carts). */
     public boolean knows(long userId) {
-        return redis.exists(keys.interest(userId), keys.viewed(userId), keys.bought(userId), keys.carted(userId)) > 0;
+        return redis.exists(stateKeys(userId)) > 0;
+    }
+
+    /** The keys {@link #knows} looks for: the user is known if any of them exists. */
+    public String[] stateKeys(long userId) {
+        return new String[] {keys.interest(userId), keys.viewed(userId), keys.bought(userId), keys.carted(userId)};
     }
 
     /** The speed inputs of each user, re-read with ranges of their own for heavy viewers. */

@@ -103,8 +103,9 @@ final class ReadApi {
             return CompletableFuture.supplyAsync(() -> answer(q.user(), q.limit(), q.exclude(), keyHit.value(), versionHit.value()), answers);
         }
         if (keyHit != null && versionHit != null) {
-            // No key: whether Nowcast knows the user takes a read of its own, so this too leaves the request thread.
-            return CompletableFuture.supplyAsync(() -> answer(q.user(), q.limit(), q.exclude(), null, versionHit.value()), answers);
+            // No key: whether Nowcast knows the user is a read of its own, pipelined with other requests' reads.
+            return reads.read(p -> p.exists(store.stateKeys(q.user())))
+                    .thenApplyAsync(known -> keyless(q.user(), q.limit(), q.exclude(), known > 0, rulesVersion(versionHit.value())), answers);
         }
         // A miss waits for Redis without holding a request thread: under ingest Redis may be running a
         // speed-layer script for milliseconds, and blocked threads would hold up the hits queued behind them.
@@ -146,21 +147,25 @@ final class ReadApi {
 
     /** A key not parsed yet or older than the rules, a user without a key, or a stranger. */
     private String slowAnswer(long user, int limit, Set<String> exclude, String raw, long rulesVersion) {
-        RenderedList list;
         if (raw == null) {
-            metrics.fallback();
-            list = store.knows(user) ? new RenderedList(store.compute(List.of(user), n).get(user)) : stranger(rulesVersion);
-        } else {
-            list = new RenderedList(raw);
-            if (list.rulesVersion < rulesVersion) {
-                metrics.remergedOnRead();
-                String merged = store.compute(List.of(user), n).get(user);
-                store.writeRecommendations(java.util.Map.of(user, merged));
-                list = new RenderedList(merged);
-            }
-            remember(user, list);
+            return keyless(user, limit, exclude, store.knows(user), rulesVersion);
         }
-        return list.answer(user, limit, exclude, raw != null);
+        RenderedList list = new RenderedList(raw);
+        if (list.rulesVersion < rulesVersion) {
+            metrics.remergedOnRead();
+            String merged = store.compute(List.of(user), n).get(user);
+            store.writeRecommendations(java.util.Map.of(user, merged));
+            list = new RenderedList(merged);
+        }
+        remember(user, list);
+        return list.answer(user, limit, exclude, true);
+    }
+
+    /** A user without a key: the merge of what Nowcast knows of them (not written), or a stranger's list. */
+    private String keyless(long user, int limit, Set<String> exclude, boolean known, long rulesVersion) {
+        metrics.fallback();
+        RenderedList list = known ? new RenderedList(store.compute(List.of(user), n).get(user)) : stranger(rulesVersion);
+        return list.answer(user, limit, exclude, false);
     }
 
     /** Parsed keys by user; dropped wholesale when full (a cache miss only costs one parse). */
