@@ -13,10 +13,6 @@ final class Params {
 
     private Params() {}
 
-    static long userId(Context ctx) {
-        return userId(ctx.pathParam("userId"));
-    }
-
     static long userId(String s) {
         if (s.isEmpty() || s.length() > 18 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new BadRequestResponse("userId must be a non-negative integer, got '" + clip(s) + "'");
@@ -53,10 +49,6 @@ final class Params {
     }
 
     /** {@code exclude=p1,p2}: products to leave out, at most 100. */
-    static Set<String> exclude(Context ctx) {
-        return exclude(ctx.queryParam("exclude"));
-    }
-
     static Set<String> exclude(String s) {
         Set<String> out = new LinkedHashSet<>();
         if (s == null || s.isEmpty()) {

@@ -62,8 +62,7 @@ final class ReadApi {
 
     /** The route: checks the parameters (a 400 names the bad one), then answers as {@link #answer(Query)}. */
     void recommendations(Context ctx) throws Exception {
-        Query q = new Query(Params.userId(ctx), Params.limit(ctx, Math.min(10, n), MAX_LIMIT), Params.exclude(ctx));
-        CompletableFuture<String> answer = answer(q);
+        CompletableFuture<String> answer = answer(checked(ctx.pathParam("userId"), ctx.queryParam("limit"), ctx.queryParam("exclude")));
         if (answer.isDone() && !answer.isCompletedExceptionally()) {
             ctx.contentType("application/json").result(answer.join());
         } else {
@@ -74,10 +73,14 @@ final class ReadApi {
     /** The same parameters from the raw texts, or null if any is bad (the route then says which). */
     Query query(String userText, String limitText, String excludeText) {
         try {
-            return new Query(Params.userId(userText), Params.limit(limitText, Math.min(10, n), MAX_LIMIT), Params.exclude(excludeText));
+            return checked(userText, limitText, excludeText);
         } catch (BadRequestResponse e) {
             return null;
         }
+    }
+
+    private Query checked(String userText, String limitText, String excludeText) {
+        return new Query(Params.userId(userText), Params.limit(limitText, Math.min(10, n), MAX_LIMIT), Params.exclude(excludeText));
     }
 
     /**
