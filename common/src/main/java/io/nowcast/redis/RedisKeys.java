@@ -8,7 +8,7 @@ import java.time.format.DateTimeFormatter;
  * The only place a Redis key is spelled. Keys are the contract between the speed layer, the batch
  * layer, serving, the dashboard and shops' own apps, so {@code RedisKeysTest} pins every string and
  * the README's key table says the same. A configurable prefix (default empty) namespaces everything.
- * The speed layer's Lua script ({@code finish_flush.lua}) spells some of the same keys; its integration test
+ * The speed layer's Lua scripts ({@code finish_flush.lua}, {@code finish_trending.lua}) spell some of the same keys; their integration test
  * ({@code ActivityApplierIT}) reads everything back through this class, so the two cannot drift apart unnoticed.
  */
 public final class RedisKeys {
@@ -127,6 +127,16 @@ public final class RedisKeys {
      */
     public String activityOffset(int partition) {
         return prefix + "offsets:user_activity:" + partition;
+    }
+
+    /**
+     * {@code offsets:trending:{partition}}: STRING, the last Kafka offset of that {@code user_activity}
+     * partition whose page views are counted in the trending windows. Trending is applied in a lane of its
+     * own, ahead of the per-user state, with this watermark WATCHed and advanced in its own MULTI/EXEC the
+     * way {@link #activityOffset} is in the other lane's. Writer: speed layer. Permanent.
+     */
+    public String trendingOffset(int partition) {
+        return prefix + "offsets:trending:" + partition;
     }
 
     /** {@link #activityOffset} of each partition, in order, for an MGET. */

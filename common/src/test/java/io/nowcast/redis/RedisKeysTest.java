@@ -54,6 +54,7 @@ class RedisKeysTest {
         assertEquals("stream:time", keys.streamTime());
         assertEquals("offsets:user_activity:3", keys.activityOffset(3));
         assertArrayEquals(new String[] {"offsets:user_activity:0", "offsets:user_activity:1"}, keys.activityOffsets(2));
+        assertEquals("offsets:trending:3", keys.trendingOffset(3));
         assertEquals("dlq:counts", keys.dlqCounts());
         assertEquals("speed:counts", keys.speedCounts());
         assertEquals("interest:expiry:7", keys.interestExpiry(7));

@@ -20,17 +20,21 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ZAddParams;
 
 /**
- * Applies flushes of activity records to Redis, exactly once: trending windows and their top 10,
- * viewed/bought/carted sets, 24 h category interests and category popularity with bucketed expiry, DLQ
- * and event counters.
+ * Applies flushes of activity records to Redis, exactly once, in one of two {@link Lane}s: trending
+ * windows and their top 10; or viewed/bought/carted sets, 24 h category interests and category popularity
+ * with bucketed expiry, DLQ and event counters.
  *
- * <p>One flush of one partition is one optimistic transaction, in two round trips on the applier's own connection:
+ * <p>One flush of one partition in one lane is one optimistic transaction, in two round trips on the
+ * applier's own connection:
  * <ol>
- *   <li>{@code WATCH} the partition's watermark ({@code offsets:user_activity:{p}}), then read it, stream
- *       time and the categories of the viewed products, in one pipeline;</li>
+ *   <li>{@code WATCH} the lane's watermark for the partition ({@code offsets:trending:{p}} or
+ *       {@code offsets:user_activity:{p}}), then read it, stream time and (users lane) the categories of the
+ *       viewed products, in one pipeline;</li>
  *   <li>gather the records above the watermark into per-key deltas ({@link ActivityDelta}, plain Java);</li>
- *   <li>{@code MULTI}, the deltas as plain commands, the new watermark, and {@code finish_flush.lua} for what
- *       must read while it writes (top 10, stream time, expiry sweeps), then {@code EXEC}.</li>
+ *   <li>{@code MULTI}, the new watermark and the deltas: in the users lane as plain commands, then
+ *       {@code finish_flush.lua} for what must read while it writes (stream time, expiry sweeps); in the
+ *       trending lane all in {@code finish_trending.lua}, which adds the counts and ranks the top 10 from
+ *       the new ones; then {@code EXEC}.</li>
  * </ol>
  * The users whose inputs changed join {@code recommendations:dirty} in the same transaction, for the
  * {@link RecommendationRefresher}.
@@ -42,6 +46,7 @@ import redis.clients.jedis.params.ZAddParams;
  */
 public final class ActivityApplier implements AutoCloseable {
     private static final Scripts FINISH = new Scripts(ActivityApplier.class, "finish_flush.lua");
+    private static final Scripts FINISH_TRENDING = new Scripts(ActivityApplier.class, "finish_trending.lua");
     /** Optimistic retries before giving up; only a second writer of the same partition makes one fail. */
     private static final int ATTEMPTS = 20;
     /** Members per variadic ZADD. */
@@ -54,6 +59,21 @@ public final class ActivityApplier implements AutoCloseable {
             return new Settings(Duration.ofMinutes(15), Duration.ofMinutes(5), Duration.ofHours(48),
                     Duration.ofHours(25), Duration.ofDays(90), 200);
         }
+    }
+
+    /**
+     * The two lanes a task's records are applied in, each exactly once under a watermark of its own. Trending
+     * needs a few commands per flush and is fresh within milliseconds; the per-user state needs several
+     * commands per event, so its flushes are larger and later, and they never hold trending back.
+     * Only the users lane moves stream time: the trending lane judges lateness against stream time as that
+     * lane last stored it, moved on by the flush's own records, so the two agree except for an event
+     * within one flush's worth of stream time of the lateness bound.
+     */
+    public enum Lane {
+        /** Page views into the trending windows ({@code offsets:trending:{p}}). */
+        TRENDING,
+        /** Everything else ({@code offsets:user_activity:{p}}): per-user state, category popularity, counters, stream time. */
+        USERS
     }
 
     /** What a record does to Redis. */
@@ -79,25 +99,27 @@ public final class ActivityApplier implements AutoCloseable {
     private final RedisClient redis;
     private final RedisKeys keys;
     private final Settings settings;
+    private final Lane lane;
     /** Test hook: runs between the read and the transaction, where a second writer would strike. */
     Runnable afterRead = () -> { };
     private Connection connection;
 
-    public ActivityApplier(RedisClient redis, RedisKeys keys, Settings settings) {
+    public ActivityApplier(RedisClient redis, RedisKeys keys, Settings settings, Lane lane) {
         this.redis = redis;
         this.keys = keys;
         this.settings = settings;
+        this.lane = lane;
     }
 
     /** Applies records of one partition, in offset order. */
     public synchronized Result apply(int partition, List<Record> records) {
         Set<String> viewed = new LinkedHashSet<>();
         for (Record r : records) {
-            if (r.kind() == Kind.PAGE_VIEW) {
+            if (lane == Lane.USERS && r.kind() == Kind.PAGE_VIEW) {
                 viewed.add(r.productOrReason());
             }
         }
-        String watermarkKey = keys.activityOffset(partition);
+        String watermarkKey = lane == Lane.TRENDING ? keys.trendingOffset(partition) : keys.activityOffset(partition);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Connection c = connection();
             boolean clean = false;
@@ -113,15 +135,21 @@ public final class ActivityApplier implements AutoCloseable {
                 }
                 read.sync();
                 afterRead.run();
-                ActivityDelta delta = ActivityDelta.of(records, number(watermark.get(), -1), number(streamTime.get(), 0),
+                ActivityDelta delta = ActivityDelta.of(lane, records, number(watermark.get(), -1), number(streamTime.get(), 0),
                         settings, product -> {
                             Response<String> cat = categories.get(product);
                             return cat == null ? null : cat.get();
                         });
                 // Round trip 2: MULTI, the writes, EXEC.
                 Transaction tx = new Transaction(c, true, false);
-                write(tx, delta, watermarkKey);
-                Response<Object> swept = tx.eval(FINISH.source(), List.of(), finishArgs(delta));
+                if (lane == Lane.TRENDING) {
+                    writeTrending(tx, delta, watermarkKey);
+                } else {
+                    write(tx, delta, watermarkKey);
+                }
+                Response<Object> swept = lane == Lane.TRENDING
+                        ? tx.eval(FINISH_TRENDING.source(), List.of(), trendingArgs(delta))
+                        : tx.eval(FINISH.source(), List.of(), finishArgs(delta));
                 List<Object> replies = tx.exec();
                 clean = true;
                 if (replies == null) {
@@ -133,7 +161,7 @@ public final class ActivityApplier implements AutoCloseable {
                     }
                 }
                 Set<Long> dirty = new LinkedHashSet<>(delta.dirtyUsers);
-                for (Object user : (List<?>) swept.get()) {
+                for (Object user : lane == Lane.TRENDING ? List.of() : (List<?>) swept.get()) {
                     dirty.add(Long.parseLong(user instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : user.toString()));
                 }
                 return new Result(delta.applied, delta.skipped, delta.lateOffsets, new ArrayList<>(dirty));
@@ -145,7 +173,7 @@ public final class ActivityApplier implements AutoCloseable {
                 }
             }
         }
-        throw new IllegalStateException("partition " + partition + "'s watermark kept moving during " + ATTEMPTS
+        throw new IllegalStateException("partition " + partition + "'s " + lane + " watermark kept moving during " + ATTEMPTS
                 + " attempts: is a second speed layer writing the same prefix?");
     }
 
@@ -170,13 +198,14 @@ public final class ActivityApplier implements AutoCloseable {
         return s == null ? none : Long.parseLong(s);
     }
 
-    /** Queues the flush's deltas as plain commands, the new watermark last. */
+    /** Queues a trending flush's new watermark (its counts go in {@code finish_trending.lua}, which adds and ranks them). */
+    private void writeTrending(Transaction tx, ActivityDelta d, String watermarkKey) {
+        tx.set(watermarkKey, Long.toString(d.lastOffset));
+    }
+
+    /** Queues a users flush's deltas as plain commands, the new watermark last. */
     private void write(Transaction tx, ActivityDelta d, String watermarkKey) {
         long userTtl = settings.userTtl().toSeconds();
-        d.trend.forEach((window, products) -> {
-            String counts = keys.trendingCounts(Instant.ofEpochMilli(window));
-            products.forEach((product, views) -> tx.zincrby(counts, views, product));
-        });
         d.viewedAt.forEach((user, products) -> {
             String key = keys.viewed(user);
             zaddGreater(tx, key, products);
@@ -256,17 +285,22 @@ public final class ActivityApplier implements AutoCloseable {
     }
 
     private List<String> finishArgs(ActivityDelta d) {
+        return List.of(keys.prefix(), Long.toString(d.streamTime), Integer.toString(settings.sweepLimit()));
+    }
+
+    private List<String> trendingArgs(ActivityDelta d) {
         List<String> args = new ArrayList<>();
         args.add(keys.prefix());
-        args.add(Long.toString(d.streamTime));
         args.add(Long.toString(settings.windowTtl().toSeconds()));
-        args.add(Integer.toString(settings.sweepLimit()));
         args.add(Integer.toString(d.trend.size()));
         d.trend.forEach((window, products) -> {
             args.add(RedisKeys.windowText(Instant.ofEpochMilli(window)));
             args.add(Long.toString(window));
             args.add(Integer.toString(products.size()));
-            args.addAll(products.keySet());
+            products.forEach((product, views) -> {
+                args.add(product);
+                args.add(Long.toString(views));
+            });
         });
         return args;
     }

@@ -1,6 +1,7 @@
 package io.nowcast.activity;
 
 import io.nowcast.activity.ActivityApplier.Kind;
+import io.nowcast.activity.ActivityApplier.Lane;
 import io.nowcast.activity.ActivityApplier.Record;
 import io.nowcast.activity.ActivityApplier.Settings;
 import java.util.ArrayList;
@@ -12,9 +13,12 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * What one flush of one partition changes in Redis, gathered per key so that Redis sees one command per
- * key, not per event. Pure: built from the records, the partition's watermark, the stream time and the
- * catalog's categories as read just before; {@link ActivityApplier} writes it in one transaction.
+ * What one flush of one partition changes in Redis, in one {@link Lane}, gathered per key so that Redis
+ * sees one command per key, not per event. Pure: built from the records, the lane's watermark for the
+ * partition, the stream time and the catalog's categories as read just before; {@link ActivityApplier}
+ * writes it in one transaction. The {@link Lane#TRENDING} lane gathers the trending counts alone, and
+ * judges lateness as the other lane does but records nothing about it (that lane counts and dead-letters
+ * late events); the {@link Lane#USERS} lane gathers everything else.
  *
  * <p>Semantics (DESIGN.md, "Semantics"): records at or below the watermark were applied already and are
  * skipped; an event older than stream time minus the lateness is late; stream time is the newest event
@@ -61,7 +65,7 @@ final class ActivityDelta {
      * @param streamTime stream time before the flush (ms)
      * @param categoryOf a viewed product's current category, or null when the catalog does not know it
      */
-    static ActivityDelta of(List<Record> records, long watermark, long streamTime, Settings settings,
+    static ActivityDelta of(Lane lane, List<Record> records, long watermark, long streamTime, Settings settings,
                             Function<String, String> categoryOf) {
         ActivityDelta d = new ActivityDelta();
         d.lastOffset = watermark;
@@ -76,22 +80,31 @@ final class ActivityDelta {
             d.applied++;
             d.lastOffset = Math.max(d.lastOffset, r.offset());
             if (r.kind() == Kind.REJECTED) {
-                d.dlqCounts.merge(r.productOrReason(), 1L, Long::sum);
+                if (lane == Lane.USERS) {
+                    d.dlqCounts.merge(r.productOrReason(), 1L, Long::sum);
+                }
                 continue;
             }
             long ts = r.timeMs();
             if (ts < d.streamTime - lateness) {
-                d.dlqCounts.merge("late", 1L, Long::sum);
-                d.lateOffsets.add(r.offset());
+                if (lane == Lane.USERS) {
+                    d.dlqCounts.merge("late", 1L, Long::sum);
+                    d.lateOffsets.add(r.offset());
+                }
                 continue;
             }
             d.streamTime = Math.max(d.streamTime, ts);
+            if (lane == Lane.TRENDING) {
+                if (r.kind() == Kind.PAGE_VIEW) {
+                    d.trend.computeIfAbsent(ts - Math.floorMod(ts, HOUR), w -> new HashMap<>()).merge(r.productOrReason(), 1L, Long::sum);
+                }
+                continue;
+            }
             d.kindCounts.merge(String.valueOf(r.kind().code), 1L, Long::sum);
             long user = r.userId();
             String product = r.productOrReason();
             switch (r.kind()) {
                 case PAGE_VIEW -> {
-                    d.trend.computeIfAbsent(ts - Math.floorMod(ts, HOUR), w -> new HashMap<>()).merge(product, 1L, Long::sum);
                     later(d.viewedAt, user, product, ts);
                     d.dirtyUsers.add(user);
                     String category = categoryOf.apply(product);

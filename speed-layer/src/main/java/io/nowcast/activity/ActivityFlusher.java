@@ -1,6 +1,7 @@
 package io.nowcast.activity;
 
 import io.nowcast.activity.ActivityApplier.Kind;
+import io.nowcast.activity.ActivityApplier.Lane;
 import io.nowcast.activity.ActivityApplier.Record;
 import io.nowcast.events.Event;
 import io.nowcast.events.EventCheck;
@@ -22,10 +23,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Buffers one task's activity records and flushes them every few milliseconds (or every N records):
- * bad records to the dead-letter topic, then one transaction per Kafka partition ({@link ActivityApplier},
- * which also queues the changed users for the {@link RecommendationRefresher}), then the late records to
- * the dead-letter topic.
+ * Buffers one task's activity records for one {@link Lane} and flushes them every few milliseconds (or
+ * every N records): in the users lane, bad records to the dead-letter topic, then one transaction per Kafka
+ * partition ({@link ActivityApplier}, which also queues the changed users for the
+ * {@link RecommendationRefresher}), then the late records to the dead-letter topic; in the trending lane,
+ * one transaction per partition of the valid records (page views count, the others move the flush's
+ * stream time on). {@link ActivityWriter} checks each record once and hands it to both.
  * Failures surface on the task thread, so Spark retries from its checkpoint.
  *
  * <p>Double-buffered: a flush takes the buffer and applies it without holding it, so the task goes on
@@ -39,10 +42,15 @@ final class ActivityFlusher {
     private record Raw(byte[] key, byte[] value) {}
 
     private final SpeedConfig config;
+    private final Lane lane;
     private final ActivityApplier applier;
     private final Producer<byte[], byte[]> dlq;
     private final long crashAfter;
     private final ScheduledExecutorService timer;
+    /** Set while a flush asked for by a full buffer waits for the lane's thread. */
+    private final java.util.concurrent.atomic.AtomicBoolean flushAsked = new java.util.concurrent.atomic.AtomicBoolean();
+    /** How many times NOWCAST_SPEED_FLUSH_RECORDS a lane may hold before the task waits for it. */
+    static final int BACKLOG = 20;
 
     /** Held while a taken buffer is applied: one flush at a time, in the order buffers were taken. */
     private final Object applying = new Object();
@@ -54,31 +62,51 @@ final class ActivityFlusher {
     private long firstBufferedAt;
     private volatile RuntimeException failure;
 
-    ActivityFlusher(SpeedConfig config, RedisClient redis, Producer<byte[], byte[]> dlq) {
+    ActivityFlusher(SpeedConfig config, Lane lane, RedisClient redis, Producer<byte[], byte[]> dlq) {
         this.config = config;
+        this.lane = lane;
         RedisKeys keys = new RedisKeys(config.redisPrefix());
-        this.applier = new ActivityApplier(redis, keys, config.activitySettings());
+        this.applier = new ActivityApplier(redis, keys, config.activitySettings(), lane);
         this.dlq = dlq;
         String crash = System.getenv(CRASH_AFTER_APPLY);
         this.crashAfter = crash == null || crash.isBlank() ? -1 : Long.parseLong(crash.trim());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "nowcast-activity-flush");
+            Thread t = new Thread(r, "nowcast-" + lane.name().toLowerCase(java.util.Locale.ROOT) + "-flush");
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(this::flushIfDue, config.flushMillis(), config.flushMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::flushIfDue, flushMillis(), flushMillis(), TimeUnit.MILLISECONDS);
     }
 
-    void add(int partition, long offset, byte[] key, byte[] value, long nowMs) {
-        if (buffer(partition, offset, key, value, nowMs)) {
+    private int flushMillis() {
+        return lane == Lane.TRENDING ? config.trendingFlushMillis() : config.flushMillis();
+    }
+
+    /**
+     * Buffers a record as {@link EventCheck} judged it (the trending lane ignores rejected ones). At
+     * {@code NOWCAST_SPEED_FLUSH_RECORDS} the lane's thread is asked to flush at once; only a lane that
+     * far behind ({@link #BACKLOG} times that) makes the task wait for it, so a slow users lane does not stop
+     * the task reading Kafka for the trending lane, and its next flush is larger (cheaper per event).
+     */
+    void add(int partition, long offset, byte[] key, byte[] value, EventCheck.Verdict verdict) {
+        if (lane == Lane.TRENDING && !verdict.ok()) {
+            rethrow();
+            return;
+        }
+        int n = buffer(partition, offset, key, value, verdict);
+        if (n >= BACKLOG * config.flushRecords()) {
             flush();
+        } else if (n >= config.flushRecords() && flushAsked.compareAndSet(false, true)) {
+            timer.execute(() -> {
+                flushAsked.set(false);
+                flushQuietly();
+            });
         }
     }
 
-    /** Buffers one record; true when the buffer is full. */
-    private synchronized boolean buffer(int partition, long offset, byte[] key, byte[] value, long nowMs) {
+    /** Buffers one record; how many are buffered now. */
+    private synchronized int buffer(int partition, long offset, byte[] key, byte[] value, EventCheck.Verdict v) {
         rethrow();
-        EventCheck.Verdict v = EventCheck.check(value, nowMs, config.futureSkewMs());
         Record r;
         if (!v.ok()) {
             r = new Record(offset, Kind.REJECTED, 0, v.reason().code(), 0);
@@ -86,13 +114,15 @@ final class ActivityFlusher {
         } else {
             Event e = v.event();
             r = new Record(offset, kind(e), e.userId(), e.productId() == null ? "" : e.productId(), e.timestamp().toEpochMilli());
-            raw.put(rawKey(partition, offset), new Raw(key, value));
+            if (lane == Lane.USERS) {
+                raw.put(rawKey(partition, offset), new Raw(key, value)); // a late one is dead-lettered as it came
+            }
         }
         pending.computeIfAbsent(partition, p -> new ArrayList<>()).add(r);
         if (buffered++ == 0) {
             firstBufferedAt = System.nanoTime();
         }
-        return buffered >= config.flushRecords();
+        return buffered;
     }
 
     private static long rawKey(int partition, long offset) {
@@ -117,13 +147,16 @@ final class ActivityFlusher {
     }
 
     private synchronized boolean due() {
-        return failure == null && buffered > 0 && System.nanoTime() - firstBufferedAt >= config.flushMillis() * 1_000_000L;
+        return failure == null && buffered > 0 && System.nanoTime() - firstBufferedAt >= flushMillis() * 1_000_000L;
     }
 
     private void flushIfDue() {
-        if (!due()) {
-            return;
+        if (due()) {
+            flushQuietly();
         }
+    }
+
+    private void flushQuietly() {
         try {
             flush();
         } catch (RuntimeException e) {

@@ -15,12 +15,14 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * The speed layer's Redis path alone (bench/redis-apply): applies simulator-like flushes of one partition
- * through {@link ActivityApplier}, one at a time as one flusher does, and prints the Redis server's CPU
+ * through {@link ActivityApplier}'s two lanes, one flush at a time as a task does (trending in flushes of
+ * its own size first, then the users lane), and prints the Redis server's CPU
  * per event (from /proc, so Redis must run on this machine) and the events applied per second of wall time.
  * 1,000 concurrent sessions among 10,000 users, 2,000 products in 50 categories, views skewed to a few
  * products, 70 % page views. Keys go under a prefix of their own and are deleted at the end.
  *
- * <p>Arguments: flushes, records per flush.
+ * <p>Arguments: flushes, records per (users lane) flush, and optionally records per trending flush
+ * (default: the same).
  */
 public final class ApplyBenchmark {
     private ApplyBenchmark() {}
@@ -35,7 +37,9 @@ public final class ApplyBenchmark {
             for (int p = 0; p < 2000; p++) {
                 redis.hset(keys.product("p" + p), Map.of("category", "c" + (p % 50), "in_stock", "true"));
             }
-            ActivityApplier applier = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults());
+            int perTrendingFlush = args.length > 2 ? Integer.parseInt(args[2]) : perFlush;
+            ActivityApplier trending = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults(), ActivityApplier.Lane.TRENDING);
+            ActivityApplier users = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults(), ActivityApplier.Lane.USERS);
             Random rnd = new Random(7);
             long[] sessions = new long[1000];
             for (int i = 0; i < sessions.length; i++) {
@@ -64,13 +68,16 @@ public final class ApplyBenchmark {
                     String product = "p" + (int) Math.min(1999, Math.abs(rnd.nextGaussian() * 400));
                     records.add(new Record(offset++, kind, sessions[s], product, time++));
                 }
-                applier.apply(0, records);
+                for (int from = 0; from < records.size(); from += perTrendingFlush) {
+                    trending.apply(0, records.subList(from, Math.min(records.size(), from + perTrendingFlush)));
+                }
+                users.apply(0, records);
                 events += perFlush;
             }
             long ticks = redisCpuTicks() - cpu0;
             double seconds = (System.nanoTime() - wall0) / 1e9;
-            System.out.printf("records_per_flush=%d events=%d redis_cpu_us_per_event=%.1f events_per_s=%.0f%n",
-                    perFlush, events, ticks * 10_000.0 / events, events / seconds);
+            System.out.printf("records_per_flush=%d records_per_trending_flush=%d events=%d redis_cpu_us_per_event=%.1f events_per_s=%.0f%n",
+                    perFlush, perTrendingFlush, events, ticks * 10_000.0 / events, events / seconds);
             for (String k : redis.keys(prefix + "*")) {
                 redis.unlink(k);
             }

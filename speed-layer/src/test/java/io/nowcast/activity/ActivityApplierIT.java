@@ -28,7 +28,7 @@ import redis.clients.jedis.RedisClient;
 class ActivityApplierIT {
     private RedisClient redis;
     private RedisKeys keys;
-    private ActivityApplier script;
+    private Lanes script;
     private long nextOffset;
 
     @BeforeEach
@@ -36,7 +36,7 @@ class ActivityApplierIT {
         Endpoints e = TestServers.redis();
         redis = RedisClient.create(e.redisHost(), e.redisPort());
         keys = new RedisKeys(TestServers.uniquePrefix("activity"));
-        script = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults());
+        script = new Lanes(redis, keys, ActivityApplier.Settings.defaults());
     }
 
     @AfterEach
@@ -127,9 +127,9 @@ class ActivityApplierIT {
     void aSecondWriterOfThePartitionBetweenReadAndWriteMakesTheFlushStartAgainAndCountNothingTwice() {
         catalog("p1", "shoes/running");
         List<Record> flush = List.of(view(1, "p1", at("10:00")), view(2, "p1", at("10:01")), view(3, "p1", at("10:02")));
-        ActivityApplier zombie = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults());
+        Lanes zombie = new Lanes(redis, keys, ActivityApplier.Settings.defaults());
         int[] strikes = {0};
-        script.afterRead = () -> {
+        script.users.afterRead = () -> {
             if (strikes[0]++ == 0) {
                 // Another task of partition 0 applies the first two records while this one is between its read and EXEC.
                 zombie.apply(0, flush.subList(0, 2));
@@ -150,6 +150,26 @@ class ActivityApplierIT {
         ActivityApplier.Result other = script.apply(1, List.of(new Record(0, PAGE_VIEW, 2, "p1", at("10:00").toEpochMilli())));
         assertEquals(1, other.applied(), "offset 0 of partition 1 is new, whatever partition 0 reached");
         assertEquals("2", redis.hget(keys.trending(at("10:00")), "p1"));
+    }
+
+    @Test
+    void theLanesApplyIndependentlyEachExactlyOnceUnderItsOwnWatermark() {
+        catalog("p1", "shoes/running");
+        List<Record> flush = List.of(view(1, "p1", at("10:00")), view(2, "p1", at("10:01")));
+        script.trending.apply(0, flush);
+        assertEquals("2", redis.hget(keys.trending(at("10:00")), "p1"), "trending shows before the users lane flushed");
+        assertEquals("1", redis.get(keys.trendingOffset(0)));
+        assertNull(redis.get(keys.activityOffset(0)));
+        assertNull(redis.get(keys.streamTime()), "only the users lane moves stream time");
+        assertTrue(redis.hgetAll(keys.interest(1)).isEmpty());
+
+        assertEquals(0, script.trending.apply(0, flush).applied(), "a replayed trending flush counts nothing twice");
+        ActivityApplier.Result users = script.users.apply(0, flush);
+        assertEquals(2, users.applied());
+        assertEquals("2", redis.hget(keys.trending(at("10:00")), "p1"), "the users lane leaves trending alone");
+        assertEquals(Map.of("shoes/running", "1"), redis.hgetAll(keys.interest(1)));
+        assertEquals("1", redis.get(keys.activityOffset(0)));
+        assertEquals(at("10:01").toEpochMilli(), Long.parseLong(redis.get(keys.streamTime())));
     }
 
     @Test

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nowcast.activity.ActivityApplier.Kind;
+import io.nowcast.activity.ActivityApplier.Lane;
 import io.nowcast.activity.ActivityApplier.Record;
 import io.nowcast.activity.ActivityApplier.Settings;
 import java.time.Instant;
@@ -26,20 +27,27 @@ class ActivityDeltaTest {
         return new Record(offset, kind, user, product, time.toEpochMilli());
     }
 
+    /** The users lane's delta. */
     private static ActivityDelta delta(List<Record> records, long watermark, long streamTime) {
-        return ActivityDelta.of(records, watermark, streamTime, SETTINGS, CATALOG::get);
+        return ActivityDelta.of(Lane.USERS, records, watermark, streamTime, SETTINGS, CATALOG::get);
+    }
+
+    private static ActivityDelta trending(List<Record> records, long watermark, long streamTime) {
+        return ActivityDelta.of(Lane.TRENDING, records, watermark, streamTime, SETTINGS, CATALOG::get);
     }
 
     @Test
     void viewsOfOneFlushBecomeOneDeltaPerKey() {
-        ActivityDelta d = delta(List.of(
+        List<Record> records = List.of(
                 r(0, PAGE_VIEW, 1, "p1", at("10:00")),
                 r(1, PAGE_VIEW, 1, "p1", at("10:05")),
                 r(2, PAGE_VIEW, 1, "p3", at("10:06")),
-                r(3, PAGE_VIEW, 2, "p1", at("11:00"))), -1, 0);
+                r(3, PAGE_VIEW, 2, "p1", at("11:00")));
+        ActivityDelta d = delta(records, -1, 0);
         long ten = at("10:00").toEpochMilli();
         long eleven = at("11:00").toEpochMilli();
-        assertEquals(Map.of(ten, Map.of("p1", 2L, "p3", 1L), eleven, Map.of("p1", 1L)), d.trend);
+        assertEquals(Map.of(ten, Map.of("p1", 2L, "p3", 1L), eleven, Map.of("p1", 1L)), trending(records, -1, 0).trend);
+        assertTrue(d.trend.isEmpty(), "trending is the other lane's");
         assertEquals(Map.of("p1", at("10:05").toEpochMilli(), "p3", at("10:06").toEpochMilli()), d.viewedAt.get(1L), "the newest view per product");
         assertEquals(Map.of("shoes", 2L, "hats", 1L), d.interests.get(1L));
         assertEquals(Map.of("shoes", Map.of("p1", 3L), "hats", Map.of("p3", 1L)), d.popularity);
@@ -62,16 +70,21 @@ class ActivityDeltaTest {
 
     @Test
     void recordsAtOrBelowTheWatermarkAreSkipped() {
-        ActivityDelta d = delta(List.of(r(4, PAGE_VIEW, 1, "p1", at("10:00")), r(5, PAGE_VIEW, 1, "p1", at("10:00")),
-                r(6, PAGE_VIEW, 1, "p1", at("10:00"))), 5, 0);
+        List<Record> records = List.of(r(4, PAGE_VIEW, 1, "p1", at("10:00")), r(5, PAGE_VIEW, 1, "p1", at("10:00")),
+                r(6, PAGE_VIEW, 1, "p1", at("10:00")));
+        ActivityDelta d = delta(records, 5, 0);
         assertEquals(2, d.skipped);
         assertEquals(1, d.applied);
-        assertEquals(Map.of("p1", 1L), d.trend.get(at("10:00").toEpochMilli()));
+        assertEquals(Map.of("shoes", 1L), d.interests.get(1L));
         assertEquals(6, d.lastOffset);
+        ActivityDelta t = trending(records, 5, 0);
+        assertEquals(Map.of("p1", 1L), t.trend.get(at("10:00").toEpochMilli()));
+        assertEquals(6, t.lastOffset);
 
         ActivityDelta replay = delta(List.of(r(4, PAGE_VIEW, 1, "p1", at("10:00"))), 5, 0);
         assertEquals(5, replay.lastOffset, "a replay leaves the watermark where it was");
-        assertTrue(replay.trend.isEmpty() && replay.dirtyUsers.isEmpty());
+        assertTrue(replay.viewedAt.isEmpty() && replay.dirtyUsers.isEmpty());
+        assertTrue(trending(List.of(r(4, PAGE_VIEW, 1, "p1", at("10:00"))), 5, 0).trend.isEmpty());
     }
 
     @Test
@@ -114,9 +127,31 @@ class ActivityDeltaTest {
     @Test
     void aViewOfAProductTheCatalogDoesNotKnowCountsForTrendingButNoCategory() {
         ActivityDelta d = delta(List.of(r(0, PAGE_VIEW, 1, "ghost", at("10:00"))), -1, 0);
-        assertEquals(Map.of("ghost", 1L), d.trend.get(at("10:00").toEpochMilli()));
+        assertEquals(Map.of("ghost", 1L), trending(List.of(r(0, PAGE_VIEW, 1, "ghost", at("10:00"))), -1, 0).trend.get(at("10:00").toEpochMilli()));
         assertTrue(d.interests.isEmpty() && d.popularity.isEmpty() && d.interestDue.isEmpty());
         assertEquals(Map.of("v", 1L, ActivityDelta.UNKNOWN_PRODUCT, 1L), d.kindCounts);
         assertEquals(List.of(1L), List.copyOf(d.dirtyUsers));
+    }
+
+    @Test
+    void theTrendingLaneCountsViewsOnlyAndJudgesLatenessAsTheUsersLaneDoes() {
+        long before = at("10:00").toEpochMilli();
+        List<Record> records = List.of(
+                r(0, PAGE_VIEW, 1, "p1", at("09:46")),   // in time
+                r(1, CLICK, 1, "p1", at("10:30")),       // a click moves stream time on in both lanes
+                r(2, PAGE_VIEW, 2, "p2", at("10:14:59")), // late in both
+                r(3, REJECTED, 0, "unparseable", Instant.EPOCH),
+                r(4, PAGE_VIEW, 2, "p2", at("10:31")),
+                r(5, ADD_TO_CART, 2, "p2", at("10:32")));
+        ActivityDelta users = delta(records, -1, before);
+        ActivityDelta t = trending(records, -1, before);
+        assertEquals(List.of(2L), users.lateOffsets);
+        assertEquals(Map.of(at("09:00").toEpochMilli(), Map.of("p1", 1L), at("10:00").toEpochMilli(), Map.of("p2", 1L)), t.trend,
+                "the views in time, in their windows; not the late one");
+        assertEquals(users.streamTime, t.streamTime);
+        assertEquals(5, t.lastOffset);
+        assertTrue(t.lateOffsets.isEmpty() && t.dlqCounts.isEmpty() && t.kindCounts.isEmpty() && t.dirtyUsers.isEmpty(),
+                "the users lane counts, dead-letters and queues; the trending lane does not");
+        assertTrue(t.viewedAt.isEmpty() && t.interests.isEmpty() && t.popularity.isEmpty() && t.cartedAt.isEmpty());
     }
 }

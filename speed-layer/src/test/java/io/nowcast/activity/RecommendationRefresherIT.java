@@ -36,7 +36,7 @@ class RecommendationRefresherIT {
         Endpoints e = TestServers.redis();
         redis = RedisClient.create(e.redisHost(), e.redisPort());
         keys = new RedisKeys(TestServers.uniquePrefix("refresher"));
-        applier = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults());
+        applier = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults(), ActivityApplier.Lane.USERS);
         for (int i = 1; i <= 12; i++) {
             String category = i <= 6 ? "shoes" : "books";
             redis.hset(keys.product("p" + i), Map.of("category", category, "in_stock", "true"));

@@ -67,8 +67,11 @@ class SpeedLayerBadInputIT {
             }
 
             assertEquals(injected, redis.hgetAll(new RedisKeys(dirty.prefix).dlqCounts()));
-            // The watermarks differ (the dirty run read more records), and so do the DLQ counts, checked above.
+            // The watermarks of both lanes differ (the dirty run read more records), and so do the DLQ counts, checked above.
             Set<String> bookkeeping = new java.util.HashSet<>(List.of(new RedisKeys("").activityOffsets(64)));
+            for (int p = 0; p < 64; p++) {
+                bookkeeping.add(new RedisKeys("").trendingOffset(p));
+            }
             bookkeeping.add(new RedisKeys("").dlqCounts());
             Map<String, String> got = RedisState.dump(redis, dirty.prefix, bookkeeping);
             Map<String, String> want = RedisState.dump(redis, clean.prefix, bookkeeping);
