@@ -23,6 +23,12 @@ class LauncherIT {
     @TempDir
     Path tmp;
 
+    /** "nice N" from /proc/{pid}/autogroup ("/autogroup-123 nice N"). */
+    private static String autogroupNice(long pid) throws IOException {
+        String line = Files.readString(Path.of("/proc/" + pid + "/autogroup")).trim();
+        return line.substring(line.indexOf(' ') + 1);
+    }
+
     private static void assertOneLineError(Launcher.Result r, int rc, String text) {
         assertEquals(rc, r.rc(), r.toString());
         assertEquals(1, r.err().strip().lines().count(), "one line on stderr: " + r);
@@ -98,6 +104,15 @@ class LauncherIT {
             assertTrue(status.out().matches("(?s).*speed\\s+running\\s+\\d+\\s+-\\s+ok.*"), status.toString());
             assertTrue(status.out().matches("(?s).*refresher\\s+running\\s+\\d+\\s+-\\s+ok.*"), status.toString());
             assertTrue(status.out().matches("(?s).*batch\\s+running\\s+\\d+\\s+-\\s+ok \\(cron '0 2 \\* \\* \\*' UTC\\).*"), status.toString());
+            Path autogroups = Path.of("/proc/sys/kernel/sched_autogroup_enabled");
+            if (Files.exists(autogroups) && Files.readString(autogroups).trim().equals("1")) {
+                // Each component is a session, so a scheduler autogroup, of its own: its niceness must be the group's too.
+                Map<String, Long> pids = l.pids();
+                assertEquals("nice 19", autogroupNice(pids.get("archive")), "the archive's autogroup");
+                assertEquals("nice 15", autogroupNice(pids.get("refresher")), "the refresher's autogroup");
+                assertEquals("nice 10", autogroupNice(pids.get("speed")), "the speed layer's autogroup");
+                assertEquals("nice 0", autogroupNice(pids.get("serving")), "the REST API's autogroup");
+            }
             String api = "http://127.0.0.1:" + l.env.get("NOWCAST_SERVING_PORT");
             assertTrue(status.out().matches("(?s).*serving\\s+running\\s+\\d+\\s+" + l.env.get("NOWCAST_SERVING_PORT") + "\\s+ok.*"), status.toString());
 
