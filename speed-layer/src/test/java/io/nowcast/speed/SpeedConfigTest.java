@@ -21,6 +21,9 @@ class SpeedConfigTest {
         assertEquals(300_000, c.interestBucketMs());
         assertEquals(Path.of("/tmp/nc/checkpoints/speed-layer/activity"), c.checkpoint("activity"));
         assertEquals("/tmp/nc/master/events", c.masterDataset());
+        assertEquals(120, c.checkpointSeconds());
+        assertEquals(5, c.trendingFlushMillis());
+        assertEquals(50, c.flushMillis());
     }
 
     @Test
