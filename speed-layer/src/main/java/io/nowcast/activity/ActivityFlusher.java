@@ -207,14 +207,20 @@ final class ActivityFlusher {
             dlq.flush();
         }
         List<ProducerRecord<byte[], byte[]>> late = new ArrayList<>();
+        int chunk = config.flushRecords();
         for (Map.Entry<Integer, List<Record>> e : pending.entrySet()) {
-            ActivityApplier.Result result = applier.apply(e.getKey(), e.getValue());
-            if (crashAfter > 0 && APPLIES.incrementAndGet() >= crashAfter) {
-                Runtime.getRuntime().halt(137);
-            }
-            for (long offset : result.lateOffsets()) {
-                Raw r = raw.get(rawKey(e.getKey(), offset));
-                late.add(deadLetter(r.key(), r.value(), RejectReason.LATE, e.getKey(), offset));
+            List<Record> records = e.getValue();
+            // A lane that fell behind takes a large buffer; one transaction per NOWCAST_SPEED_FLUSH_RECORDS
+            // keeps each EXEC short, since Redis answers nobody else (the API, the other lane) meanwhile.
+            for (int from = 0; from < records.size(); from += chunk) {
+                ActivityApplier.Result result = applier.apply(e.getKey(), records.subList(from, Math.min(records.size(), from + chunk)));
+                if (crashAfter > 0 && APPLIES.incrementAndGet() >= crashAfter) {
+                    Runtime.getRuntime().halt(137);
+                }
+                for (long offset : result.lateOffsets()) {
+                    Raw r = raw.get(rawKey(e.getKey(), offset));
+                    late.add(deadLetter(r.key(), r.value(), RejectReason.LATE, e.getKey(), offset));
+                }
             }
         }
         if (!late.isEmpty()) {
