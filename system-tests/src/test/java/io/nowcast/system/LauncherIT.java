@@ -122,6 +122,10 @@ class LauncherIT {
                     Thread.sleep(500);
                 }
                 assertTrue(redis.zcard("trending:windows") > 0, "the speed layer turned the simulator's views into trending windows");
+                // Stream time comes with the users lane, which flushes after the trending lane.
+                while (!redis.exists("stream:time") && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(200);
+                }
                 assertTrue(redis.exists("stream:time"));
                 // The refresher, a process of its own, merges the users the speed layer queued.
                 while (redis.zcard("recommendations:users") == 0 && System.currentTimeMillis() < deadline) {
