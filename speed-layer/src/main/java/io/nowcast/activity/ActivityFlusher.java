@@ -13,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,7 +50,7 @@ final class ActivityFlusher {
     private final long crashAfter;
     private final ScheduledExecutorService timer;
     /** Set while a flush asked for by a full buffer waits for the lane's thread. */
-    private final java.util.concurrent.atomic.AtomicBoolean flushAsked = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean flushAsked = new AtomicBoolean();
     /** How many times NOWCAST_SPEED_FLUSH_RECORDS a lane may hold before the task waits for it. */
     static final int BACKLOG = 20;
 
@@ -71,7 +73,7 @@ final class ActivityFlusher {
         String crash = System.getenv(CRASH_AFTER_APPLY);
         this.crashAfter = crash == null || crash.isBlank() ? -1 : Long.parseLong(crash.trim());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "nowcast-" + lane.name().toLowerCase(java.util.Locale.ROOT) + "-flush");
+            Thread t = new Thread(r, "nowcast-" + lane.name().toLowerCase(Locale.ROOT) + "-flush");
             t.setDaemon(true);
             return t;
         });
@@ -86,7 +88,7 @@ final class ActivityFlusher {
      * Buffers a record as {@link EventCheck} judged it (the trending lane ignores rejected ones). At
      * {@code NOWCAST_SPEED_FLUSH_RECORDS} the lane's thread is asked to flush at once; only a lane that
      * far behind ({@link #BACKLOG} times that) makes the task wait for it, so a slow users lane does not stop
-     * the task reading Kafka for the trending lane, and its next flush is larger (cheaper per event).
+     * the task reading Kafka for the trending lane, and its next flush has fuller transactions (cheaper per event).
      */
     void add(int partition, long offset, byte[] key, byte[] value, EventCheck.Verdict verdict) {
         if (lane == Lane.TRENDING && !verdict.ok()) {
