@@ -15,6 +15,7 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
 
@@ -189,6 +190,36 @@ public final class RecommendationStore {
             p.zadd(keys.recommendedUsers(), written);
             p.sync();
         }
+    }
+
+    /**
+     * Writes each user's key only where it does not exist yet (with the TTL, noted in the index), in one
+     * pipeline; returns how many were written. For merges made outside the refresher, which stays the
+     * writer of every key that exists: a user without a key still waits in its queue (their events put
+     * them there), so it rewrites the key from newer inputs, and a key it wrote first is never replaced by
+     * an older merge.
+     */
+    public int writeRecommendationsIfAbsent(Map<Long, String> jsonByUser) {
+        if (jsonByUser.isEmpty()) {
+            return 0;
+        }
+        double now = System.currentTimeMillis();
+        Map<Long, Response<String>> set = new HashMap<>();
+        try (AbstractPipeline p = redis.pipelined()) {
+            jsonByUser.forEach((u, json) -> set.put(u, p.set(keys.recommendations(u), json,
+                    SetParams.setParams().nx().ex(RECOMMENDATION_TTL.toSeconds()))));
+            p.sync();
+        }
+        Map<String, Double> written = new HashMap<>();
+        set.forEach((u, r) -> {
+            if ("OK".equals(r.get())) {
+                written.put(Long.toString(u), now);
+            }
+        });
+        if (!written.isEmpty()) {
+            redis.zadd(keys.recommendedUsers(), written);
+        }
+        return written.size();
     }
 
     /** Recomputes the merged list of these users and writes their keys; returns how many were written. */

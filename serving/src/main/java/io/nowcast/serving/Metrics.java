@@ -70,6 +70,19 @@ final class Metrics {
                 .description("1 while Redis invalidations arrive and the cache serves hits").register(registry);
     }
 
+    /** Merges of users without a key (KeylessMerges): users merged, batches, and users sent the strangers' list instead. */
+    void track(KeylessMerges merges) {
+        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_keyless_merges", merges, KeylessMerges::merged)
+                .description("users without a key merged on request").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_keyless_merges_written", merges, KeylessMerges::written)
+                .description("of those, merges written as the user's key (the others found one written meanwhile)").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_keyless_merge_batches", merges, KeylessMerges::batches)
+                .description("batches those merges ran in").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_keyless_merges_shed", merges, KeylessMerges::shed)
+                .description("requests of users without a key answered with the strangers' list because too many merges waited")
+                .register(registry);
+    }
+
     String scrape() {
         return registry.scrape();
     }

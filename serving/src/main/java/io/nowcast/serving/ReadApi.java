@@ -45,6 +45,9 @@ final class ReadApi {
 
     private final PipelinedReads reads;
     private final TrackedValues cache;
+    private final KeylessMerges keylessMerges;
+    /** Users without a key whose merge may wait at once; past it, newcomers get the strangers' list. */
+    static final int MAX_KEYLESS_WAITING = 2_000;
 
     ReadApi(UnifiedJedis redis, RedisKeys keys, int n, Metrics metrics, PipelinedReads reads, TrackedValues cache) {
         this.reads = reads;
@@ -55,6 +58,8 @@ final class ReadApi {
         this.batch = new BatchView(redis, keys);
         this.n = n;
         this.metrics = metrics;
+        this.keylessMerges = new KeylessMerges(store, n, MAX_KEYLESS_WAITING, 2);
+        metrics.track(keylessMerges);
     }
 
     /** A recommendations request's parameters, checked. */
@@ -88,7 +93,8 @@ final class ReadApi {
      * at once, without blocking, when the key is parsed and it and the rules' version are in the
      * {@link TrackedValues} cache (while Redis has not changed them); else later, on the answer threads. A key older than the rules is
      * merged again on the spot and written back, so a rule change shows on the next read. A user without a
-     * key gets the merge of what Nowcast knows of them, not written; a stranger gets the trending fallback,
+     * key gets the merge of what Nowcast knows of them, written as their key unless one appeared meanwhile;
+     * a stranger gets the trending fallback,
      * which is shared by all strangers and recomputed at most once a second or when the rules change.
      */
     CompletableFuture<String> answer(Query q) {
@@ -106,19 +112,33 @@ final class ReadApi {
             return CompletableFuture.supplyAsync(() -> answer(q.user(), q.limit(), q.exclude(), keyHit.value(), versionHit.value()), answers);
         }
         if (keyHit != null && versionHit != null) {
-            // No key: whether Nowcast knows the user is a read of its own, pipelined with other requests' reads.
-            return reads.read(p -> p.exists(store.stateKeys(q.user())))
-                    .thenApplyAsync(known -> keyless(q.user(), q.limit(), q.exclude(), known > 0, rulesVersion(versionHit.value())), answers);
+            return keyless(q, rulesVersion(versionHit.value()));
         }
         // A miss waits for Redis without holding a request thread: under ingest Redis may be running a
         // speed-layer script for milliseconds, and blocked threads would hold up the hits queued behind them.
         TrackedValues.Ticket keyRead = cache.reading(key);
         TrackedValues.Ticket versionRead = cache.reading(rulesKey);
-        return reads.read(p -> p.mget(key, rulesKey)).thenApplyAsync(both -> {
+        return reads.read(p -> p.mget(key, rulesKey)).thenComposeAsync(both -> {
             cache.read(keyRead, both.get(0));
             cache.read(versionRead, both.get(1));
-            return answer(q.user(), q.limit(), q.exclude(), both.get(0), both.get(1));
+            return both.get(0) == null ? keyless(q, rulesVersion(both.get(1)))
+                    : CompletableFuture.completedFuture(answer(q.user(), q.limit(), q.exclude(), both.get(0), both.get(1)));
         }, answers);
+    }
+
+    /**
+     * A user without a key: the merge of what Nowcast knows of them, batched with other such requests and
+     * written if they still have no key ({@link KeylessMerges}); a stranger, or anyone while too many merges wait, gets the
+     * strangers' list. Whether Nowcast knows the user is a read of its own, pipelined with other requests'.
+     */
+    private CompletableFuture<String> keyless(Query q, long rulesVersion) {
+        return reads.read(p -> p.exists(store.stateKeys(q.user())))
+                .thenCompose(known -> known > 0 ? keylessMerges.merge(q.user()) : CompletableFuture.<String>completedFuture(null))
+                .thenApplyAsync(json -> {
+                    metrics.fallback();
+                    RenderedList list = json != null ? new RenderedList(json) : stranger(rulesVersion);
+                    return list.answer(q.user(), q.limit(), q.exclude(), false);
+                }, answers);
     }
 
     /** Runs the answers of reads that went to Redis (and the merges a few of them need), off the request threads. */
@@ -130,6 +150,7 @@ final class ReadApi {
     static final int ANSWER_THREADS = 8;
 
     void close() {
+        keylessMerges.close();
         answers.shutdown();
     }
 
@@ -148,11 +169,8 @@ final class ReadApi {
         return versionText == null ? 0 : Long.parseLong(versionText);
     }
 
-    /** A key not parsed yet or older than the rules, a user without a key, or a stranger. */
+    /** A key (not null) not parsed yet or older than the rules. */
     private String slowAnswer(long user, int limit, Set<String> exclude, String raw, long rulesVersion) {
-        if (raw == null) {
-            return keyless(user, limit, exclude, store.knows(user), rulesVersion);
-        }
         RenderedList list = new RenderedList(raw);
         if (list.rulesVersion < rulesVersion) {
             metrics.remergedOnRead();
@@ -162,13 +180,6 @@ final class ReadApi {
         }
         remember(user, list);
         return list.answer(user, limit, exclude, true);
-    }
-
-    /** A user without a key: the merge of what Nowcast knows of them (not written), or a stranger's list. */
-    private String keyless(long user, int limit, Set<String> exclude, boolean known, long rulesVersion) {
-        metrics.fallback();
-        RenderedList list = known ? new RenderedList(store.compute(List.of(user), n).get(user)) : stranger(rulesVersion);
-        return list.answer(user, limit, exclude, false);
     }
 
     /** Parsed keys by user; dropped wholesale when full (a cache miss only costs one parse). */

@@ -20,8 +20,8 @@ import redis.clients.jedis.RedisClient;
  * The recommendations route answered in Jetty ({@link RecommendationsHandler}), against real Redis,
  * Kafka and PostgreSQL: its answers are the Javalin route's (reached with a trailing slash), byte for
  * byte, for a user with a key and a stranger, cached or not, for every limit and exclude; bad parameters
- * get the route's 400; a key changed in Redis shows on the next reads; every answer is in the request
- * metrics.
+ * get the route's 400; a known user without a key gets their own merge; a key changed in Redis shows on
+ * the next reads; every answer is in the request metrics.
  */
 class RecommendationsHandlerIT {
     private static final String ROUTE_LABEL = "route=\"" + ApiPaths.RECOMMENDATIONS + "\"";
@@ -86,6 +86,22 @@ class RecommendationsHandlerIT {
                 assertEquals(400, a.status(), bad + ": " + a);
                 assertTrue(a.body().contains("\"error\""), bad + ": " + a);
             }
+
+            // A user Nowcast knows but whose key is not written yet: their own merge (KeylessMerges), in
+            // Jetty and through the route alike, not the strangers' list.
+            redis.hset(keys.product("b1"), Map.of("category", "books", "in_stock", "true"));
+            redis.hset(keys.product("b2"), Map.of("category", "books", "in_stock", "true"));
+            redis.zadd(keys.category("books"), Map.of("b1", 5.0, "b2", 3.0));
+            redis.hset(keys.interest(44), Map.of("books", "2"));
+            for (String path : List.of(ApiPaths.recommendations(44), ApiPaths.recommendations(44) + "/")) {
+                JsonNode keyless = http.get(path).json();
+                ok++;
+                assertEquals(List.of("b1", "b2"), ids(keyless.get("recommended_products")), path + ": " + keyless);
+                assertEquals("speed", keyless.get("items").get(0).get("source").asText(), path + ": " + keyless);
+                assertEquals(44, keyless.get("user_id").asLong());
+            }
+            assertTrue(http.get(ApiPaths.METRICS).body().lines().anyMatch(l -> l.startsWith("nowcast_keyless_merges_total ")
+                    && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1), "the merges are counted");
 
             // The key changes in Redis: the next reads show it.
             redis.set(keys.recommendations(42), TestServing.key(42, List.of("q1", "q2")));
