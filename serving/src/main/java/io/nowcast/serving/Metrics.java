@@ -60,27 +60,27 @@ final class Metrics {
 
     /** Hits, misses and invalidations of the tracked cache of per-user keys, and whether it is serving. */
     void track(TrackedValues cache) {
-        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_key_cache_hits", cache, TrackedValues::hits)
-                .description("per-user key and rules-version reads answered from this process's cache, without Redis").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_key_cache_misses", cache, TrackedValues::misses)
-                .description("per-user key and rules-version reads that went to Redis").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_key_cache_invalidations", cache, TrackedValues::invalidations)
-                .description("keys Redis said changed (client tracking)").register(registry);
+        counter("nowcast_key_cache_hits", cache, TrackedValues::hits,
+                "per-user key and rules-version reads answered from this process's cache, without Redis");
+        counter("nowcast_key_cache_misses", cache, TrackedValues::misses, "per-user key and rules-version reads that went to Redis");
+        counter("nowcast_key_cache_invalidations", cache, TrackedValues::invalidations, "keys Redis said changed (client tracking)");
         io.micrometer.core.instrument.Gauge.builder("nowcast_key_cache_live", cache, c -> c.live() ? 1 : 0)
                 .description("1 while Redis invalidations arrive and the cache serves hits").register(registry);
     }
 
-    /** Merges of users without a key (KeylessMerges): users merged, batches, and users sent the strangers' list instead. */
+    /** Merges of users without a key (KeylessMerges): users merged, written, batches, and users sent the strangers' list instead. */
     void track(KeylessMerges merges) {
-        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_keyless_merges", merges, KeylessMerges::merged)
-                .description("users without a key merged on request").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_keyless_merges_written", merges, KeylessMerges::written)
-                .description("of those, merges written as the user's key (the others found one written meanwhile)").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_keyless_merge_batches", merges, KeylessMerges::batches)
-                .description("batches those merges ran in").register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder("nowcast_keyless_merges_shed", merges, KeylessMerges::shed)
-                .description("requests of users without a key answered with the strangers' list because too many merges waited")
-                .register(registry);
+        counter("nowcast_keyless_merges", merges, KeylessMerges::merged, "users without a key merged on request");
+        counter("nowcast_keyless_merges_written", merges, KeylessMerges::written,
+                "of those, merges written as the user's key (the others found one written meanwhile)");
+        counter("nowcast_keyless_merge_batches", merges, KeylessMerges::batches, "batches those merges ran in");
+        counter("nowcast_keyless_merges_shed", merges, KeylessMerges::shed,
+                "requests of users without a key answered with the strangers' list because too many merges waited");
+    }
+
+    /** A counter Prometheus reads from {@code source} at each scrape. */
+    private <T> void counter(String name, T source, java.util.function.ToDoubleFunction<T> value, String description) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, source, value).description(description).register(registry);
     }
 
     String scrape() {
