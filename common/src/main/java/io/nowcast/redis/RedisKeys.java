@@ -34,6 +34,20 @@ public final class RedisKeys {
         return prefix + userId;
     }
 
+    /** The user whose {@link #recommendations} key this is, or null for any other key. */
+    public Long userOfRecommendations(String key) {
+        int digits = key.length() - prefix.length();
+        if (digits < 1 || digits > 18 || !key.startsWith(prefix)) {
+            return null;
+        }
+        for (int i = prefix.length(); i < key.length(); i++) {
+            if (key.charAt(i) < '0' || key.charAt(i) > '9') {
+                return null;
+            }
+        }
+        return Long.parseLong(key, prefix.length(), key.length(), 10);
+    }
+
     /**
      * {@code trending:{window_start}}: HASH product_id → view_count, the top 10 of the 1-hour window
      * starting at {@code windowStart} (UTC, {@code yyyy-MM-dd'T'HH:mm:ss}). Writer: speed layer.

@@ -2,6 +2,7 @@ package io.nowcast.redis;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -70,5 +71,21 @@ class RedisKeysTest {
         assertEquals("shop1:trending:2024-03-21T10:00:00", shop.trending(Instant.parse("2024-03-21T10:00:00Z")));
         assertEquals("shop1:product:p", shop.product("p"));
         assertEquals("shop1:interest:1", shop.interest(1));
+    }
+
+    @Test
+    void theUserOfAPerUserKeyAndNoUserForAnyOtherKey() {
+        RedisKeys shop = new RedisKeys("shop1:");
+        assertEquals(123L, shop.userOfRecommendations(shop.recommendations(123)));
+        assertEquals(0L, shop.userOfRecommendations("shop1:0"));
+        assertEquals(999_999_999_999_999_999L, shop.userOfRecommendations("shop1:999999999999999999"));
+        assertNull(shop.userOfRecommendations("shop1:"));
+        assertNull(shop.userOfRecommendations("shop1:12a"));
+        assertNull(shop.userOfRecommendations("shop1:-1"));
+        assertNull(shop.userOfRecommendations("shop1:1234567890123456789"), "longer than any id a long holds safely");
+        assertNull(shop.userOfRecommendations(shop.interest(1)));
+        assertNull(shop.userOfRecommendations(shop.rulesVersion()));
+        assertNull(shop.userOfRecommendations("shop2:123"));
+        assertEquals(7L, new RedisKeys("").userOfRecommendations("7"));
     }
 }

@@ -78,7 +78,13 @@ final class Metrics {
                 "requests of users without a key answered with the strangers' list because too many merges waited");
     }
 
-    /** A counter Prometheus reads from {@code source} at each scrape. */
+    /** Keys re-read as soon as Redis said they changed while cached (ReadApi), so the next request hits. */
+    void rereads(java.util.concurrent.atomic.LongAdder count) {
+        counter("nowcast_key_cache_rereads", count, java.util.concurrent.atomic.LongAdder::sum,
+                "cached keys read again as soon as Redis said they changed");
+    }
+
+    /** A counter Prometheus reads from {@code source} at each scrape; Micrometer holds {@code source} weakly, so its owner must keep it. */
     private <T> void counter(String name, T source, java.util.function.ToDoubleFunction<T> value, String description) {
         io.micrometer.core.instrument.FunctionCounter.builder(name, source, value).description(description).register(registry);
     }

@@ -60,6 +60,42 @@ final class ReadApi {
         this.metrics = metrics;
         this.keylessMerges = new KeylessMerges(store, n, MAX_KEYLESS_WAITING, 2);
         metrics.track(keylessMerges);
+        cache.onChange(this::reread);
+        metrics.rereads(rereads);
+    }
+
+    /** Keys re-read because they changed while cached; at most this many at once (a batch publish rewrites every key). */
+    static final int MAX_REREADING = 5_000;
+    private final java.util.concurrent.atomic.AtomicInteger rereading = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.LongAdder rereads = new java.util.concurrent.atomic.LongAdder();
+
+    /**
+     * Reads a key that was cached again as soon as Redis reports it changed, and parses a user's list, so
+     * that the user's next request is a hit, not a read that waits behind the speed layer's scripts in a
+     * busy Redis (under ingest the refresher rewrites keys all the time). Consistent as any read: through
+     * a {@link TrackedValues.Ticket}, so a newer change or a request's own read wins.
+     */
+    private void reread(String key) {
+        if (rereading.get() >= MAX_REREADING) {
+            return;
+        }
+        TrackedValues.Ticket t = cache.reading(key);
+        if (t == null) {
+            return;
+        }
+        rereading.incrementAndGet();
+        reads.read(p -> p.get(key)).whenCompleteAsync((value, failed) -> {
+            rereading.decrementAndGet();
+            if (failed != null) {
+                return;
+            }
+            rereads.increment();
+            cache.read(t, value);
+            Long user = keys.userOfRecommendations(key);
+            if (user != null && value != null) {
+                remember(user, new RenderedList(value));
+            }
+        }, answers);
     }
 
     /** A recommendations request's parameters, checked. */

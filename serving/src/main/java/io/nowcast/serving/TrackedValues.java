@@ -66,6 +66,7 @@ final class TrackedValues implements AutoCloseable {
     private volatile Connection tracker;
     private final Thread thread;
     private final Object started = new Object();
+    private volatile java.util.function.Consumer<String> onChange = key -> {};
 
     /**
      * @param prefixes key prefixes to track; Redis refuses prefixes where one starts another
@@ -129,6 +130,14 @@ final class TrackedValues implements AutoCloseable {
         if (t != null) {
             entries.replace(t.key, t, new Hit(value, t.generation));
         }
+    }
+
+    /**
+     * Called on the invalidations thread with each key that was cached (a {@link Hit}) when Redis said it
+     * changed, after it was dropped; it must not block (e.g. it queues a read, with {@link #reading} first).
+     */
+    void onChange(java.util.function.Consumer<String> listener) {
+        this.onChange = listener;
     }
 
     /** Drops a key at once (after this process changed it, so that its next read sees the change). */
@@ -239,8 +248,12 @@ final class TrackedValues implements AutoCloseable {
                 Object payload = msg.get(2);
                 if (payload instanceof List<?> keys) {
                     for (Object k : keys) {
-                        entries.remove(text(k));
+                        String key = text(k);
+                        Object was = entries.remove(key);
                         invalidations.increment();
+                        if (was instanceof Hit && live) {
+                            onChange.accept(key);
+                        }
                     }
                 } else {
                     entries.clear(); // a null payload: the database was flushed

@@ -21,7 +21,8 @@ import redis.clients.jedis.RedisClient;
  * Kafka and PostgreSQL: its answers are the Javalin route's (reached with a trailing slash), byte for
  * byte, for a user with a key and a stranger, cached or not, for every limit and exclude; bad parameters
  * get the route's 400; a known user without a key gets their own merge; a key changed in Redis shows on
- * the next reads; every answer is in the request metrics.
+ * the next reads, and a cached one is read again before any request asks; every answer is in the request
+ * metrics.
  */
 class RecommendationsHandlerIT {
     private static final String ROUTE_LABEL = "route=\"" + ApiPaths.RECOMMENDATIONS + "\"";
@@ -109,6 +110,16 @@ class RecommendationsHandlerIT {
                     30, "the changed key");
             ok++;
 
+            // A cached key that changes is read again at once, without a request: the next request is a hit.
+            http.get(ApiPaths.recommendations(42));
+            double misses = metric(http, "nowcast_key_cache_misses_total");
+            double rereads = metric(http, "nowcast_key_cache_rereads_total");
+            redis.set(keys.recommendations(42), TestServing.key(42, List.of("r1", "r2", "r3")));
+            Await.until(() -> metric(http, "nowcast_key_cache_rereads_total") > rereads, 30, "the changed key read again");
+            assertEquals(List.of("r1", "r2", "r3"), ids(http.get(ApiPaths.recommendations(42)).json().get("recommended_products")));
+            ok++;
+            assertEquals(misses, metric(http, "nowcast_key_cache_misses_total"), "the request after the change was a hit");
+
             // Every 200 is in the request metrics, whichever way it was answered (at least the ones counted here).
             String metrics = http.get(ApiPaths.METRICS).body();
             double counted = metrics.lines().filter(l -> l.startsWith("nowcast_http_requests_seconds_count{") && l.contains(ROUTE_LABEL)
@@ -119,6 +130,12 @@ class RecommendationsHandlerIT {
                 TestServers.deleteKeys(redis, prefix);
             }
         }
+    }
+
+    private static double metric(Http http, String name) throws Exception {
+        return http.get(ApiPaths.METRICS).body().lines().filter(l -> l.startsWith(name + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " is not in /metrics"));
     }
 
     private static JsonNode withoutGeneratedAt(JsonNode answer) {
