@@ -21,7 +21,9 @@ import redis.clients.jedis.resps.Tuple;
  * thread (in the job's driver, or in {@code RefresherMain}) takes the oldest of them every few milliseconds, moves them to
  * {@code recommendations:refreshing}, merges and writes their keys, and only then lets go of them. So
  * a crash at any point delays a re-merge, never loses one: a refresher that starts puts what a dead one
- * held back into the queue. One refresher per Redis prefix keeps a single writer of these keys.
+ * held back into the queue. One refresher per Redis prefix is the only writer that rewrites these keys
+ * as inputs change; the API writes a key only where none exists yet (a user asked for before their first
+ * re-merge, {@code KeylessMerges}) or when it is older than the rules, and such users are queued here anyway.
  *
  * <p>A user waiting in the queue is queued once, however many of their events arrive, and keeps the
  * place of their first change, so under overload everyone waits about as long (no user starves). A
