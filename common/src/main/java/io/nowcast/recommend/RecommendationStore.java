@@ -310,12 +310,10 @@ public final class RecommendationStore {
 
     private static final long NO_USER = -1;
 
-    /** Whether Redis holds anything about this user that a merge would use (views, interests, purchases, carts). */
-    public boolean knows(long userId) {
-        return redis.exists(stateKeys(userId)) > 0;
-    }
-
-    /** The keys {@link #knows} looks for: the user is known if any of them exists. */
+    /**
+     * The keys of what a merge would use about this user (interests, views, purchases, carts): Nowcast
+     * knows the user if any of them exists (callers ask with one {@code EXISTS}, pipelined).
+     */
     public String[] stateKeys(long userId) {
         return new String[] {keys.interest(userId), keys.viewed(userId), keys.bought(userId), keys.carted(userId)};
     }
