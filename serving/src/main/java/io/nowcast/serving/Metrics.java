@@ -16,6 +16,7 @@ final class Metrics {
     private final Counter fallbacks;
     private final Counter remerged;
     private final Counter accepted;
+    private final Counter strangerVerdicts;
 
     Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -26,6 +27,8 @@ final class Metrics {
                 .description("recommendation reads for users without a key (merged on the spot; trending for strangers)").register(registry);
         remerged = Counter.builder("nowcast_recommendations_remerged_on_read")
                 .description("recommendation reads that found a key older than the rules and merged it again").register(registry);
+        strangerVerdicts = Counter.builder("nowcast_stranger_verdicts_reused")
+                .description("reads of users found strangers within the last second, answered with the strangers' list without asking Redis again").register(registry);
         accepted = Counter.builder("nowcast_events_accepted").description("events produced to user_activity").register(registry);
     }
 
@@ -44,6 +47,10 @@ final class Metrics {
 
     void fallback() {
         fallbacks.increment();
+    }
+
+    void strangerVerdictReused() {
+        strangerVerdicts.increment();
     }
 
     void remergedOnRead() {

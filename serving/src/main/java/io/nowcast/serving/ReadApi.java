@@ -148,7 +148,14 @@ final class ReadApi {
             return CompletableFuture.supplyAsync(() -> answer(q.user(), q.limit(), q.exclude(), keyHit.value(), versionHit.value()), answers);
         }
         if (keyHit != null && versionHit != null) {
-            return keyless(q, rulesVersion(versionHit.value()));
+            long rulesVersion = rulesVersion(versionHit.value());
+            RenderedList s = recentStranger(q.user(), rulesVersion);
+            if (s != null) {
+                metrics.fallback();
+                metrics.strangerVerdictReused();
+                return CompletableFuture.completedFuture(s.answer(q.user(), q.limit(), q.exclude(), false));
+            }
+            return keyless(q, rulesVersion);
         }
         // A miss waits for Redis without holding a request thread: under ingest Redis may be running a
         // speed-layer script for milliseconds, and blocked threads would hold up the hits queued behind them.
@@ -169,7 +176,17 @@ final class ReadApi {
      */
     private CompletableFuture<String> keyless(Query q, long rulesVersion) {
         return reads.read(p -> p.exists(store.stateKeys(q.user())))
-                .thenCompose(known -> known > 0 ? keylessMerges.merge(q.user()) : CompletableFuture.<String>completedFuture(null))
+                .thenCompose(known -> {
+                    if (known > 0) {
+                        strangerUntil.remove(q.user());
+                        return keylessMerges.merge(q.user());
+                    }
+                    if (strangerUntil.size() >= MAX_PARSED) {
+                        strangerUntil.clear();
+                    }
+                    strangerUntil.put(q.user(), System.nanoTime() + STRANGER_VERDICT_NANOS);
+                    return CompletableFuture.<String>completedFuture(null);
+                })
                 .thenApplyAsync(json -> {
                     metrics.fallback();
                     RenderedList list = json != null ? new RenderedList(json) : stranger(rulesVersion);
@@ -231,9 +248,38 @@ final class ReadApi {
         parsed.put(user, list);
     }
 
+    /**
+     * Users found to be strangers (no key and nothing Nowcast knows of them), each with the time
+     * ({@link System#nanoTime()}) until which that verdict stands without asking Redis again. A stranger
+     * asking again within {@link #STRANGER_VERDICT_NANOS} gets the strangers' list at once, without a read
+     * or a thread hop: anonymous visitors are a shop's commonest users, and each used to cost a round trip.
+     * The price: a stranger whose first events arrive meanwhile gets their own merge up to that long later
+     * (a key written for them, by the refresher or a merge, is tracked and ends the verdict at once).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Long> strangerUntil = new java.util.concurrent.ConcurrentHashMap<>();
+    static final long STRANGER_VERDICT_NANOS = 1_000_000_000L;
+
+    /** The strangers' list for {@code user} if they were found a stranger within the verdict's time and the list is current, else null. */
+    private RenderedList recentStranger(long user, long rulesVersion) {
+        Long until = strangerUntil.get(user);
+        if (until == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        if (now - until >= 0) {
+            strangerUntil.remove(user, until);
+            return null;
+        }
+        RenderedList s = strangers;
+        // Only the list as it stands: making it again reads Redis, which is the answer threads' job.
+        return s != null && s.rulesVersion >= rulesVersion && now - strangersAt <= STRANGERS_MAX_AGE_NANOS ? s : null;
+    }
+
+    private static final long STRANGERS_MAX_AGE_NANOS = 1_000_000_000L;
+
     private RenderedList stranger(long rulesVersion) {
         RenderedList s = strangers;
-        if (s == null || s.rulesVersion < rulesVersion || System.nanoTime() - strangersAt > 1_000_000_000L) {
+        if (s == null || s.rulesVersion < rulesVersion || System.nanoTime() - strangersAt > STRANGERS_MAX_AGE_NANOS) {
             s = new RenderedList(store.fallback(n));
             strangers = s;
             strangersAt = System.nanoTime();

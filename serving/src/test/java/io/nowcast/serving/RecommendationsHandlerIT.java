@@ -20,7 +20,8 @@ import redis.clients.jedis.RedisClient;
  * The recommendations route answered in Jetty ({@link RecommendationsHandler}), against real Redis,
  * Kafka and PostgreSQL: its answers are the Javalin route's (reached with a trailing slash), byte for
  * byte, for a user with a key and a stranger, cached or not, for every limit and exclude; bad parameters
- * get the route's 400; a known user without a key gets their own merge; a key changed in Redis shows on
+ * get the route's 400; a known user without a key gets their own merge; a stranger's verdict is reused
+ * for a second, then a newly known one is merged; a key changed in Redis shows on
  * the next reads, and a cached one is read again before any request asks; every answer is in the request
  * metrics.
  */
@@ -103,6 +104,19 @@ class RecommendationsHandlerIT {
             }
             assertTrue(http.get(ApiPaths.METRICS).body().lines().anyMatch(l -> l.startsWith("nowcast_keyless_merges_total ")
                     && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1), "the merges are counted");
+
+            // A stranger asking again within a second gets the strangers' list without another read of
+            // Redis (counted); once they are known, their own merge follows when that verdict lapses.
+            double reused = metric(http, "nowcast_stranger_verdicts_reused_total");
+            for (int i = 0; i < 20; i++) {
+                assertEquals(false, http.get(ApiPaths.recommendations(45)).json().get("known_user").asBoolean(), "45 is a stranger");
+                ok++;
+            }
+            assertTrue(metric(http, "nowcast_stranger_verdicts_reused_total") > reused, "the stranger's verdict was reused");
+            redis.hset(keys.interest(45), Map.of("books", "1"));
+            Await.until(() -> ids(http.get(ApiPaths.recommendations(45)).json().get("recommended_products")).equals(List.of("b1", "b2")),
+                    30, "45's own merge once known");
+            ok++;
 
             // The key changes in Redis: the next reads show it.
             redis.set(keys.recommendations(42), TestServing.key(42, List.of("q1", "q2")));
