@@ -13,3 +13,21 @@ bench_java() { # bench_java MODULE HEAP MAINCLASS ARGS...: Spark's module option
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# traced_run PID SECONDS LABEL COMMAND...: runs COMMAND (one benchmark run, longer than SECONDS + 2 s)
+# while bench/lib/cpu-stalls traces the scheduler from its 2nd second for SECONDS, watching PID's threads;
+# prints "bench: LABEL: " and COMMAND's last line, then the trace, analysed only once COMMAND has ended so
+# that the analysis does not compete with the load it describes.
+traced_run() {
+  local pid=$1 seconds=$2 label=$3 out stalls run
+  shift 3
+  out=$(mktemp) stalls=$(mktemp)
+  "$@" >"$out" 2>/dev/null &
+  run=$!
+  (sleep 2; CPU_STALLS_ANALYSE_AFTER_PID=$run "$ROOT/bench/lib/cpu-stalls" "$seconds" "$pid" >"$stalls" 2>&1 || true) &
+  wait "$run" || true
+  echo "bench: $label: $(tail -n 1 "$out")"
+  wait $! || true
+  sed "s/^cpu-stalls:/bench: $label, scheduler trace:/" "$stalls"
+  rm -f "$out" "$stalls"
+}
