@@ -28,6 +28,10 @@ traced_run() {
   wait "$run" || true
   echo "bench: $label: $(tail -n 1 "$out")"
   wait $! || true
-  sed "s/^cpu-stalls:/bench: $label, scheduler trace:/" "$stalls"
+  local line # not sed: a label may hold any character (one with a "/" broke the s command)
+  while IFS= read -r line; do
+    [[ $line == cpu-stalls:* ]] && line="bench: $label, scheduler trace:${line#cpu-stalls:}"
+    printf '%s\n' "$line"
+  done <"$stalls"
   rm -f "$out" "$stalls"
 }
