@@ -71,6 +71,8 @@ final class Metrics {
                 "per-user key and rules-version reads answered from this process's cache, without Redis");
         counter("nowcast_key_cache_misses", cache, TrackedValues::misses, "per-user key and rules-version reads that went to Redis");
         counter("nowcast_key_cache_invalidations", cache, TrackedValues::invalidations, "keys Redis said changed (client tracking)");
+        counter("nowcast_key_cache_stale_answers", cache, TrackedValues::staleHits,
+                "reads of a per-user key answered with its value from before a change, while it was read again (at most a second old)");
         io.micrometer.core.instrument.Gauge.builder("nowcast_key_cache_live", cache, c -> c.live() ? 1 : 0)
                 .description("1 while Redis invalidations arrive and the cache serves hits").register(registry);
     }

@@ -63,7 +63,7 @@ public final class ServingApp implements AutoCloseable {
 
         Metrics metrics = new Metrics();
         reads = new PipelinedReads(redis, 4);
-        cache = new TrackedValues(e.redisHost(), e.redisPort(), TrackedValues.servingPrefixes(keys), MAX_CACHED_KEYS);
+        cache = new TrackedValues(e.redisHost(), e.redisPort(), TrackedValues.servingPrefixes(keys), MAX_CACHED_KEYS, ReadApi.STALE_MILLIS);
         metrics.track(cache);
         read = new ReadApi(redis, keys, config.recommendations(), metrics, reads, cache);
         EventsApi events = new EventsApi(producer, config.maxEvents(), metrics);

@@ -39,14 +39,22 @@ final class TrackedValues implements AutoCloseable {
     /** A cached value ({@code value} null: the key does not exist), valid in one generation only. */
     record Hit(String value, long generation) {}
 
-    /** A read under way; it may store its result only if the entry is still this ticket. */
+    /**
+     * A read under way; it may store its result only if the entry is still this ticket. A re-read of a
+     * key that changed while cached carries the value it replaces ({@code stale}) and when Redis said it
+     * changed ({@code staleSince}, {@link System#nanoTime()}), for {@link #stale}.
+     */
     static final class Ticket {
         final String key;
         final long generation;
+        final Hit stale;
+        final long staleSince;
 
-        private Ticket(String key, long generation) {
+        private Ticket(String key, long generation, Hit stale, long staleSince) {
             this.key = key;
             this.generation = generation;
+            this.stale = stale;
+            this.staleSince = staleSince;
         }
     }
 
@@ -59,6 +67,8 @@ final class TrackedValues implements AutoCloseable {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder invalidations = new LongAdder();
+    private final LongAdder staleHits = new LongAdder();
+    private final long staleNanos;
     private final int maxEntries;
     private volatile boolean live;
     private volatile boolean open = true;
@@ -66,16 +76,19 @@ final class TrackedValues implements AutoCloseable {
     private volatile Connection tracker;
     private final Thread thread;
     private final Object started = new Object();
-    private volatile java.util.function.Consumer<String> onChange = key -> {};
+    private volatile java.util.function.Consumer<Ticket> onChange = ticket -> {};
 
     /**
      * @param prefixes key prefixes to track; Redis refuses prefixes where one starts another
      * @param maxEntries the cache is emptied when it grows past this (a miss only costs one read)
+     * @param staleMillis how long after Redis said a cached key changed {@link #stale} may still give its
+     *     old value while the key is read again
      */
-    TrackedValues(String host, int port, List<String> prefixes, int maxEntries) {
+    TrackedValues(String host, int port, List<String> prefixes, int maxEntries, long staleMillis) {
         this.node = new HostAndPort(host, port);
         this.prefixes = List.copyOf(prefixes);
         this.maxEntries = maxEntries;
+        this.staleNanos = staleMillis * 1_000_000L;
         this.thread = new Thread(this::run, "nowcast-redis-invalidations");
         thread.setDaemon(true);
         thread.start();
@@ -102,6 +115,23 @@ final class TrackedValues implements AutoCloseable {
         return null;
     }
 
+    /**
+     * After {@link #get} missed: the value {@code key} held when Redis said it changed, if that was less
+     * than {@code staleMillis} ago and the key is being read again ({@link #onChange}), else null. For
+     * callers that may answer with a value that was current a moment ago rather than wait for Redis
+     * behind the speed layer's writes; never for anything whose change must show on the next read (the
+     * rules' version), and never across a loss of tracking (its generation).
+     */
+    Hit stale(String key) {
+        Object o = entries.get(key);
+        if (o instanceof Ticket t && t.stale != null && live && t.generation == generation.get()
+                && System.nanoTime() - t.staleSince < staleNanos) {
+            staleHits.increment();
+            return t.stale;
+        }
+        return null;
+    }
+
     /** Call before reading {@code key} from Redis; pass the ticket to {@link #read} with what was read. */
     Ticket reading(String key) {
         if (!live || !tracked(key)) {
@@ -110,7 +140,7 @@ final class TrackedValues implements AutoCloseable {
         if (entries.size() >= maxEntries) {
             entries.clear();
         }
-        Ticket t = new Ticket(key, generation.get());
+        Ticket t = new Ticket(key, generation.get(), null, 0);
         entries.put(key, t);
         return t;
     }
@@ -133,10 +163,12 @@ final class TrackedValues implements AutoCloseable {
     }
 
     /**
-     * Called on the invalidations thread with each key that was cached (a {@link Hit}) when Redis said it
-     * changed, after it was dropped; it must not block (e.g. it queues a read, with {@link #reading} first).
+     * Called on the invalidations thread for each key that was cached (a {@link Hit}) when Redis said it
+     * changed, with the ticket that replaced it (holding the old value for {@link #stale}); it must not
+     * block: it queues a read of {@code ticket.key} and hands what it read to {@link #read}. Until then,
+     * {@link #get} misses.
      */
-    void onChange(java.util.function.Consumer<String> listener) {
+    void onChange(java.util.function.Consumer<Ticket> listener) {
         this.onChange = listener;
     }
 
@@ -160,6 +192,10 @@ final class TrackedValues implements AutoCloseable {
 
     long invalidations() {
         return invalidations.sum();
+    }
+
+    long staleHits() {
+        return staleHits.sum();
     }
 
     /** Waits until tracking is up (tests); false on timeout. */
@@ -248,12 +284,7 @@ final class TrackedValues implements AutoCloseable {
                 Object payload = msg.get(2);
                 if (payload instanceof List<?> keys) {
                     for (Object k : keys) {
-                        String key = text(k);
-                        Object was = entries.remove(key);
-                        invalidations.increment();
-                        if (was instanceof Hit && live) {
-                            onChange.accept(key);
-                        }
+                        invalidated(text(k));
                     }
                 } else {
                     entries.clear(); // a null payload: the database was flushed
@@ -263,6 +294,25 @@ final class TrackedValues implements AutoCloseable {
         } finally {
             checker.interrupt();
         }
+    }
+
+    /**
+     * Drops a key Redis said changed. A cached value (or the old value of a re-read still under way, with
+     * the time of the first change) goes into a ticket for a re-read, which {@link #onChange} starts.
+     */
+    private void invalidated(String key) {
+        invalidations.increment();
+        Object was = entries.get(key);
+        Hit old = was instanceof Hit h ? h : was instanceof Ticket t ? t.stale : null;
+        if (old == null || !live) {
+            entries.remove(key);
+            return;
+        }
+        long since = was instanceof Ticket t ? t.staleSince : System.nanoTime();
+        Ticket again = new Ticket(key, generation.get(), old, since);
+        // A request's own ticket put since the get above is replaced: that read is then just not kept.
+        entries.put(key, again);
+        onChange.accept(again);
     }
 
     /**

@@ -10,6 +10,7 @@ import io.nowcast.redis.RedisKeys;
 import io.nowcast.testing.Await;
 import io.nowcast.testing.TestServers;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,13 +22,14 @@ class TrackedValuesIT {
     private final Endpoints e = TestServers.redis();
     private final String prefix = TestServers.uniquePrefix("tracked");
     private final RedisKeys keys = new RedisKeys(prefix);
+    private static final long STALE_MILLIS = 500;
     private RedisClient redis;
     private TrackedValues cache;
 
     @BeforeEach
     void start() throws Exception {
         redis = RedisClient.create(e.redisHost(), e.redisPort());
-        cache = new TrackedValues(e.redisHost(), e.redisPort(), TrackedValues.servingPrefixes(keys), 1_000);
+        cache = new TrackedValues(e.redisHost(), e.redisPort(), TrackedValues.servingPrefixes(keys), 1_000, STALE_MILLIS);
         assertTrue(cache.awaitLive(10_000), "client tracking did not start");
     }
 
@@ -112,6 +114,46 @@ class TrackedValuesIT {
     }
 
     @Test
+    void aChangedKeysOldValueIsThereOnlyWhileItIsReadAgainAndOnlyForAWhile() throws Exception {
+        List<TrackedValues.Ticket> rereads = new CopyOnWriteArrayList<>();
+        cache.onChange(rereads::add); // the re-reads wait until this test hands in what they read
+        String key = keys.recommendations(5);
+        write(key, "old");
+        assertEquals("old", read(key));
+        assertNull(cache.stale(key), "a cached key has no stale value");
+
+        redis.set(key, "new");
+        Await.until(() -> rereads.size() == 1, 5, "a re-read of the changed key");
+        assertEquals(key, rereads.get(0).key);
+        assertNull(cache.get(key), "a changed key is not a hit");
+        assertEquals("old", cache.stale(key).value(), "its old value, while it is read again");
+
+        redis.set(key, "newer"); // a second change before the first re-read lands
+        Await.until(() -> rereads.size() == 2, 5, "a second re-read");
+        assertEquals("old", cache.stale(key).value(), "still the value from before the first change");
+        cache.read(rereads.get(0), "new");
+        assertNull(cache.get(key), "the first re-read, overtaken by the second change, is not kept");
+        cache.read(rereads.get(1), "newer");
+        assertEquals("newer", cache.get(key).value());
+        assertNull(cache.stale(key), "nothing stale once the re-read landed");
+
+        redis.set(key, "newest"); // its re-read never lands
+        Await.until(() -> rereads.size() == 3, 5, "a third re-read");
+        assertEquals("newer", cache.stale(key).value());
+        long before = cache.staleHits();
+        Thread.sleep(STALE_MILLIS + 100);
+        assertNull(cache.stale(key), "no older than staleMillis");
+        assertEquals(before, cache.staleHits());
+        assertEquals("newest", read(key), "a request then reads Redis itself");
+        assertTrue(cache.staleHits() >= 3, "stale hits counted: " + cache.staleHits());
+
+        String other = keys.recommendations(6); // a key never cached has nothing stale either
+        redis.set(other, "x");
+        Await.until(() -> cache.invalidations() > 0 && cache.get(other) == null, 5, "invalidation");
+        assertNull(cache.stale(other));
+    }
+
+    @Test
     void afterALostConnectionNothingStaleIsServedAndCachingResumes() throws Exception {
         String key = keys.recommendations(9);
         write(key, "before");
@@ -122,6 +164,7 @@ class TrackedValuesIT {
         redis.sendCommand(Protocol.Command.CLIENT, "KILL", "ID", Long.toString(listener));
         Await.until(() -> cache.live() && cache.listenerId() != listener, 10, "tracking back after the listener was killed");
         assertNull(cache.get(key), "the cache starts empty after a reconnection");
+        assertNull(cache.stale(key), "and holds no value from before it");
         write(key, "after listener");
         assertEquals("after listener", read(key));
         assertEquals("after listener", cache.get(key).value());
