@@ -2,6 +2,7 @@ package io.nowcast.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,6 +55,29 @@ class RenderedListTest {
     @Test
     void aKeyThatIsNotItsJsonIsAnError() {
         assertThrows(IllegalStateException.class, () -> new RenderedList("{not json"));
+        assertThrows(IllegalStateException.class, () -> new RenderedList("{\"items\":[]} trailing"));
+        assertThrows(IllegalStateException.class, () -> new RenderedList("{\"items\":[{\"score\":1}]}"));
+        assertThrows(IllegalStateException.class, () -> new RenderedList("[]"));
+    }
+
+    @Test
+    void piecesAreCutFromTheKeysOwnTextWhateverItsSpacingAndFieldOrder() throws Exception {
+        String pretty = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(MAPPER.readTree(key()));
+        String reordered = "{ \"rules_version\" : 12, \"items\" : [ { \"score\" : 1.5, \"why\" : {\"n\": [1, \"}\"]},"
+                + " \"product_id\" : \"a\\\"b\" }, {\"product_id\":\"c\"} ], \"extra\": {\"x\": [\"]\"]},"
+                + " \"generated_at\" : \"2024-07-27T10:00:00Z\" }";
+        JsonNode a = MAPPER.readTree(new RenderedList(pretty).answer(7, 10, Set.of(), true));
+        JsonNode b = MAPPER.readTree(new RenderedList(key()).answer(7, 10, Set.of(), true));
+        assertEquals(b, a, "the same answer from the same key pretty-printed");
+
+        RenderedList r = new RenderedList(reordered);
+        assertEquals(12, r.rulesVersion);
+        JsonNode c = MAPPER.readTree(r.answer(3, 10, Set.of("c"), true));
+        assertEquals(List.of("a\"b"), ids(c));
+        assertEquals(MAPPER.readTree("{\"n\": [1, \"}\"]}"), c.get("items").get(0).get("why"), "an item's nested JSON whole");
+        assertEquals("2024-07-27T10:00:00Z", c.get("generated_at").asText());
+        assertTrue(c.get("stream_time").isNull(), "a trailing field the key lacks is null");
+        assertEquals(12, c.get("rules_version").asLong());
     }
 
     @Test
