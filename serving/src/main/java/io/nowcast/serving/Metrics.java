@@ -17,7 +17,6 @@ final class Metrics {
     private final Counter remerged;
     private final Counter accepted;
     private final Counter strangerVerdicts;
-    private final Counter strangerRechecks;
 
     Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -29,9 +28,7 @@ final class Metrics {
         remerged = Counter.builder("nowcast_recommendations_remerged_on_read")
                 .description("recommendation reads that found a key older than the rules and merged it again").register(registry);
         strangerVerdicts = Counter.builder("nowcast_stranger_verdicts_reused")
-                .description("reads of users found strangers, answered with the strangers' list without waiting for Redis").register(registry);
-        strangerRechecks = Counter.builder("nowcast_stranger_verdicts_rechecked")
-                .description("strangers' verdicts a second old asked of Redis again in the background, the request answered on the old verdict").register(registry);
+                .description("reads of users found strangers within the last second, answered with the strangers' list without asking Redis again").register(registry);
         accepted = Counter.builder("nowcast_events_accepted").description("events produced to user_activity").register(registry);
     }
 
@@ -54,10 +51,6 @@ final class Metrics {
 
     void strangerVerdictReused() {
         strangerVerdicts.increment();
-    }
-
-    void strangerRechecked() {
-        strangerRechecks.increment();
     }
 
     void remergedOnRead() {

@@ -266,12 +266,10 @@ final class ReadApi {
     /**
      * Users found to be strangers (no key and nothing Nowcast knows of them), each with the time
      * ({@link System#nanoTime()}) until which that verdict stands without asking Redis again. A stranger
-     * asking again gets the strangers' list at once, without a read or a thread hop: anonymous visitors are
-     * a shop's commonest users, and each used to cost a round trip. Once a verdict is
-     * {@link #STRANGER_VERDICT_NANOS} old, the next request is still answered on it, and Redis is asked
-     * again in the background ({@link #recheckStranger}). The price: a stranger whose first events arrive
-     * gets their own merge about that long later, on the first request after the re-check (a key written
-     * for them, by the refresher or a merge, is tracked and ends the verdict at once).
+     * asking again within {@link #STRANGER_VERDICT_NANOS} gets the strangers' list at once, without a read
+     * or a thread hop: anonymous visitors are a shop's commonest users, and each used to cost a round trip.
+     * The price: a stranger whose first events arrive meanwhile gets their own merge up to that long later
+     * (a key written for them, by the refresher or a merge, is tracked and ends the verdict at once).
      */
     private final java.util.concurrent.ConcurrentHashMap<Long, Long> strangerUntil = new java.util.concurrent.ConcurrentHashMap<>();
     static final long STRANGER_VERDICT_NANOS = 1_000_000_000L;
@@ -283,52 +281,15 @@ final class ReadApi {
             return null;
         }
         long now = System.nanoTime();
-        RenderedList s = strangers;
-        long age = now - strangersAt;
-        // Only the list as it stands: making it again reads Redis, which is the answer threads' job.
-        if (s == null || s.rulesVersion < rulesVersion || age > 2 * STRANGERS_MAX_AGE_NANOS) {
+        if (now - until >= 0) {
+            strangerUntil.remove(user, until);
             return null;
         }
-        if (age > STRANGERS_MAX_AGE_NANOS) {
-            remakeStrangers(rulesVersion);
-        }
-        if (now - until >= 0 && strangerUntil.replace(user, until, now + STRANGER_VERDICT_NANOS)) {
-            recheckStranger(user);
-        }
-        return s;
+        RenderedList s = strangers;
+        // Only the list as it stands: making it again reads Redis, which is the answer threads' job.
+        return s != null && s.rulesVersion >= rulesVersion && now - strangersAt <= STRANGERS_MAX_AGE_NANOS ? s : null;
     }
 
-    /** Asks Redis again whether {@code user} is still a stranger; if not, their next request gets their own merge. */
-    private void recheckStranger(long user) {
-        metrics.strangerRechecked();
-        reads.read(p -> p.exists(store.stateKeys(user))).thenAccept(known -> {
-            if (known > 0) {
-                strangerUntil.remove(user);
-            }
-        });
-    }
-
-    private final java.util.concurrent.atomic.AtomicBoolean remakingStrangers = new java.util.concurrent.atomic.AtomicBoolean();
-
-    /** Makes the strangers' list again on an answer thread, once at a time, while the one it replaces is still served. */
-    private void remakeStrangers(long rulesVersion) {
-        if (remakingStrangers.compareAndSet(false, true)) {
-            answers.execute(() -> {
-                try {
-                    stranger(rulesVersion);
-                } catch (RuntimeException e) {
-                    // the next request past the list's age asks again
-                } finally {
-                    remakingStrangers.set(false);
-                }
-            });
-        }
-    }
-
-    /**
-     * How old the strangers' list may be before it is made again; until twice that, it is served while a
-     * new one is made in the background.
-     */
     private static final long STRANGERS_MAX_AGE_NANOS = 1_000_000_000L;
 
     private RenderedList stranger(long rulesVersion) {
