@@ -39,7 +39,6 @@ final class RenderedList {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
-                int start = offset(p, true);
                 if ("items".equals(field)) {
                     expect(value == JsonToken.START_ARRAY, "items as an array");
                     while (p.nextToken() == JsonToken.START_OBJECT) {
@@ -69,6 +68,7 @@ final class RenderedList {
                     }
                     continue;
                 }
+                int start = offset(p, true);
                 p.skipChildren();
                 if (value == JsonToken.VALUE_STRING) {
                     p.finishToken(); // strings are read lazily: the end is known once it is read
