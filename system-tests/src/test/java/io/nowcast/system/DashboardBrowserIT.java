@@ -33,6 +33,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -197,8 +199,14 @@ class DashboardBrowserIT {
         Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * The text of element {@code id}, waiting up to 10 s for it: after a click that submits a form, headless
+     * Chrome may return before the answer's page replaces the old one, which lacks the element (a CI run
+     * failed so on the batch page's flash).
+     */
     private static String text(WebDriver browser, String id) {
-        return browser.findElement(By.id(id)).getText();
+        return new WebDriverWait(browser, java.time.Duration.ofSeconds(10))
+                .until(ExpectedConditions.presenceOfElementLocated(By.id(id))).getText();
     }
 
     private static List<String> merged(WebDriver browser) {
