@@ -42,9 +42,18 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "How long to send probes (default ${DEFAULT-VALUE}).")
     Duration duration;
 
+    @Option(names = "--warmup", defaultValue = "2s", converter = io.nowcast.simulator.DurationConverter.class,
+            description = "Before --duration, send probes for this long that are timed but not counted: the probe's own start "
+                    + "(its first sends, connections, JIT) is not the pipeline's freshness (default ${DEFAULT-VALUE}).")
+    Duration warmup;
+
     @Option(names = "--timeout", defaultValue = "10s", converter = io.nowcast.simulator.DurationConverter.class,
             description = "A probe not seen within this long counts as missed, and as this long in the percentiles (default ${DEFAULT-VALUE}).")
     Duration timeout;
+
+    @Option(names = "--timeline", description = "Also write one line per probe to this file: the send's wall-clock time (epoch ms), "
+            + "its partition key (user), and its trending and user-key latencies in ms (-1: not seen), to see when the slow ones happened.")
+    java.nio.file.Path timeline;
 
     @Option(names = "--lag", description = "Instead of probing, print how many user_activity records the speed layer has not applied yet.")
     boolean lagOnly;
@@ -63,10 +72,12 @@ public final class ProbeCommand implements Callable<Integer> {
         final String product;
         final Instant at;
         final long sentNanos;
+        final boolean counted;
         long trendingNanos = -1;
         long mergedNanos = -1;
 
-        Probe(long user, String product, Instant at, long sentNanos) {
+        Probe(long user, String product, Instant at, long sentNanos, boolean counted) {
+            this.counted = counted;
             this.user = user;
             this.product = product;
             this.at = at;
@@ -92,11 +103,15 @@ public final class ProbeCommand implements Callable<Integer> {
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap(), ProducerConfig.ACKS_CONFIG, "all",
                      ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new StringSerializer());
              RedisClient redis = RedisClient.create(endpoints.redisHost(), endpoints.redisPort())) {
+            // Connections and the topic's metadata first, so that the first probe does not wait for them.
+            producer.partitionsFor(Topics.USER_ACTIVITY);
+            redis.ping();
             Thread poller = new Thread(() -> poll(redis, keys, sent), "probe-poller");
             poller.setDaemon(true);
             poller.start();
             long start = System.nanoTime();
-            long end = start + duration.toNanos();
+            long countFrom = start + warmup.toNanos();
+            long end = countFrom + duration.toNanos();
             for (int n = 0; System.nanoTime() < end; n++) {
                 long due = start + (long) (n * 1e9 / rate);
                 // One wake-up per probe: latencies count from the send, so a late wake-up costs nothing but
@@ -110,7 +125,7 @@ public final class ProbeCommand implements Callable<Integer> {
                 String product = "probe_" + run + "_" + n;
                 String json = "{\"event_type\":\"page_view\",\"user_id\":" + user + ",\"product_id\":\"" + product
                         + "\",\"timestamp\":\"" + at + "\"}";
-                Probe p = new Probe(user, product, at, System.nanoTime());
+                Probe p = new Probe(user, product, at, System.nanoTime(), due >= countFrom);
                 producer.send(new ProducerRecord<>(Topics.USER_ACTIVITY, Long.toString(user), json));
                 all.add(p);
                 sent.add(p);
@@ -130,16 +145,31 @@ public final class ProbeCommand implements Callable<Integer> {
         List<Double> merged = new ArrayList<>();
         int trendingMissed = 0;
         int mergedMissed = 0;
+        int warmupProbes = 0;
         for (Probe p : all) {
+            if (!p.counted) {
+                warmupProbes++;
+                continue;
+            }
             trendingMissed += p.trendingNanos < 0 ? 1 : 0;
             mergedMissed += p.mergedNanos < 0 ? 1 : 0;
             trending.add(p.trendingNanos < 0 ? timeoutMs : (p.trendingNanos - p.sentNanos) / 1e6);
             merged.add(p.mergedNanos < 0 ? timeoutMs : (p.mergedNanos - p.sentNanos) / 1e6);
         }
+        if (timeline != null) {
+            StringBuilder lines = new StringBuilder("sent_epoch_ms user trending_ms merged_ms counted\n");
+            for (Probe p : all) {
+                lines.append(p.at.toEpochMilli()).append(' ').append(p.user).append(' ')
+                        .append(p.trendingNanos < 0 ? "-1" : String.format(java.util.Locale.ROOT, "%.1f", (p.trendingNanos - p.sentNanos) / 1e6)).append(' ')
+                        .append(p.mergedNanos < 0 ? "-1" : String.format(java.util.Locale.ROOT, "%.1f", (p.mergedNanos - p.sentNanos) / 1e6))
+                        .append(' ').append(p.counted ? 1 : 0).append('\n');
+            }
+            java.nio.file.Files.writeString(timeline, lines);
+        }
         int missed = Math.max(trendingMissed, mergedMissed);
-        System.out.printf("probe: probes=%d missed=%d trending_missed=%d merged_missed=%d trending_p50_ms=%.1f trending_p99_ms=%.1f merged_p50_ms=%.1f merged_p99_ms=%.1f%n",
-                all.size(), missed, trendingMissed, mergedMissed, Percentiles.of(trending, 50), Percentiles.of(trending, 99),
-                Percentiles.of(merged, 50), Percentiles.of(merged, 99));
+        System.out.printf("probe: probes=%d missed=%d trending_missed=%d merged_missed=%d trending_p50_ms=%.1f trending_p99_ms=%.1f merged_p50_ms=%.1f merged_p99_ms=%.1f warmup_probes=%d%n",
+                trending.size(), missed, trendingMissed, mergedMissed, Percentiles.of(trending, 50), Percentiles.of(trending, 99),
+                Percentiles.of(merged, 50), Percentiles.of(merged, 99), warmupProbes);
         return missed == 0 ? 0 : 1;
     }
 

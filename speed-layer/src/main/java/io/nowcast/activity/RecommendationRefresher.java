@@ -27,19 +27,30 @@ import redis.clients.jedis.resps.Tuple;
  *
  * <p>A user waiting in the queue is queued once, however many of their events arrive, and keeps the
  * place of their first change, so under overload everyone waits about as long (no user starves). A
- * round is followed by a pause at least as long as itself: the refresher never takes more than half of a
- * core or of its share of Redis from the flushes that keep trending fresh.
+ * round is followed by a pause of at least {@link #ROUND_MS}, and of NOWCAST_REFRESHER_REST_PERCENT of the
+ * round's own time ({@link #DEFAULT_REST_PERCENT}: none), which an operator can raise to leave more of a
+ * core and of Redis to the flushes that keep trending fresh.
  */
 public final class RecommendationRefresher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecommendationRefresher.class);
     private static final Map<String, RecommendationRefresher> BY_STORE = new ConcurrentHashMap<>();
     private static final int ROUND_MS = 20;
     private static final int MAX_USERS_PER_ROUND = 5_000;
+    /**
+     * NOWCAST_REFRESHER_REST_PERCENT's default. Resting as long as each round (100) held the refresher to
+     * half a core and half its share of Redis, and kept the user key 1.2–1.5 s stale at the median at 20 K
+     * events/s on a 2-core machine; not resting (0) merged 4,600 users/s against 2,000 and brought that to
+     * 0.4 s, with trending still fresh (README, Benchmarks). The refresher runs at a low niceness, so the
+     * flushes that keep trending fresh still come first for the CPU.
+     */
+    public static final int DEFAULT_REST_PERCENT = 0;
 
     private final RedisClient redis;
     private final RedisKeys keys;
     private final RecommendationStore store;
     private final int n;
+    /** After a round, the thread rests this share of the round's time (and at least {@link #ROUND_MS}). */
+    private final int restPercent;
     private final Object idle = new Object();
     private final Thread thread;
     private volatile boolean working;
@@ -52,6 +63,11 @@ public final class RecommendationRefresher implements AutoCloseable {
     private long lastReport = System.nanoTime();
 
     RecommendationRefresher(RedisClient redis, RedisKeys keys, int n) {
+        this(redis, keys, n, DEFAULT_REST_PERCENT);
+    }
+
+    RecommendationRefresher(RedisClient redis, RedisKeys keys, int n, int restPercent) {
+        this.restPercent = restPercent;
         this.redis = redis;
         this.keys = keys;
         this.store = new RecommendationStore(redis, keys);
@@ -63,7 +79,7 @@ public final class RecommendationRefresher implements AutoCloseable {
     /** The job's refresher for this Redis and key prefix, started on first use. */
     public static RecommendationRefresher start(SpeedConfig c) {
         return BY_STORE.computeIfAbsent(c.redisHost() + ":" + c.redisPort() + "/" + c.redisPrefix(),
-                k -> new RecommendationRefresher(Connections.redis(c), new RedisKeys(c.redisPrefix()), c.recommendations()).begin());
+                k -> new RecommendationRefresher(Connections.redis(c), new RedisKeys(c.redisPrefix()), c.recommendations(), c.refresherRestPercent()).begin());
     }
 
     /** Takes back what a dead refresher held, then starts the refreshing thread. */
@@ -112,6 +128,11 @@ public final class RecommendationRefresher implements AutoCloseable {
         }
         oldestWaitMs = Math.max(oldestWaitMs, System.currentTimeMillis() - (long) oldest.get(0).getScore());
         return users;
+    }
+
+    /** How long to rest after a round that took {@code busyMs}: restPercent of it, and at least {@link #ROUND_MS}. */
+    static long pauseAfter(long busyMs, int restPercent) {
+        return Math.max(ROUND_MS, busyMs * restPercent / 100);
     }
 
     private void release(List<Long> users) {
@@ -169,7 +190,7 @@ public final class RecommendationRefresher implements AutoCloseable {
                     cpuNanos += THREADS.getCurrentThreadCpuTime() - c0;
                     rounds++;
                     usersRefreshed += batch.size();
-                    pauseMs = Math.max(ROUND_MS, busy / 1_000_000);
+                    pauseMs = pauseAfter(busy / 1_000_000, restPercent);
                 }
                 report();
             } catch (RuntimeException e) {

@@ -32,7 +32,8 @@ public record SpeedConfig(
         String startingOffsets,
         String masterEvents,
         String queries,
-        boolean refresher) implements Serializable {
+        boolean refresher,
+        int refresherRestPercent) implements Serializable {
 
     public static final String REALTIME = "realtime";
     public static final String MICROBATCH = "microbatch";
@@ -84,7 +85,9 @@ public record SpeedConfig(
                     case "off" -> false;
                     default -> throw new Env.ConfigException("NOWCAST_SPEED_REFRESHER=" + env.string("NOWCAST_SPEED_REFRESHER", "on")
                             + " must be on or off");
-                });
+                },
+                // After each round the refresher rests this share of the round's time (README, "Configuration").
+                env.integer("NOWCAST_REFRESHER_REST_PERCENT", io.nowcast.activity.RecommendationRefresher.DEFAULT_REST_PERCENT, 0, 1_000));
         if (!trigger.equals(REALTIME) && !trigger.equals(MICROBATCH) && !trigger.equals(AVAILABLE_NOW)) {
             throw new Env.ConfigException("NOWCAST_SPEED_TRIGGER=" + trigger + " must be realtime, microbatch or available-now");
         }

@@ -108,6 +108,14 @@ class RecommendationRefresherIT {
     }
 
     @Test
+    void aRoundIsFollowedByItsShareOfRestAndAtLeastTheMinimum() {
+        assertEquals(20, RecommendationRefresher.pauseAfter(500, 0), "no rest: the minimum pause only");
+        assertEquals(500, RecommendationRefresher.pauseAfter(500, 100));
+        assertEquals(250, RecommendationRefresher.pauseAfter(500, 50));
+        assertEquals(20, RecommendationRefresher.pauseAfter(5, 100), "never below the minimum");
+    }
+
+    @Test
     void aRequeuedUserKeepsTheEarlierOfItsTwoPlacesInTheQueue() {
         redis.zadd(keys.recommendationsDirty(), Map.of("1", 300.0, "2", 200.0));
         redis.zadd(keys.recommendationsRefreshing(), Map.of("1", 100.0));

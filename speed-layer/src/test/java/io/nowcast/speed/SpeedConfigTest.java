@@ -59,6 +59,15 @@ class SpeedConfigTest {
     }
 
     @Test
+    void theRefresherRestsNoLongerThanItsMinimumUnlessToldTo() {
+        assertEquals(0, SpeedConfig.from(new Env(Map.of())).refresherRestPercent());
+        assertEquals(100, SpeedConfig.from(new Env(Map.of("NOWCAST_REFRESHER_REST_PERCENT", "100"))).refresherRestPercent());
+        Env.ConfigException e = assertThrows(Env.ConfigException.class,
+                () -> SpeedConfig.from(new Env(Map.of("NOWCAST_REFRESHER_REST_PERCENT", "-1"))));
+        assertTrue(e.getMessage().contains("NOWCAST_REFRESHER_REST_PERCENT"), e.getMessage());
+    }
+
+    @Test
     void anArchiveWithoutAMasterDatasetOrAnUnknownHalfIsAConfigurationError() {
         Env.ConfigException e = assertThrows(Env.ConfigException.class,
                 () -> SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_QUERIES", "archive", "NOWCAST_MASTER_DATASET", "off"))));
