@@ -28,8 +28,8 @@ import redis.clients.jedis.resps.Tuple;
  * <p>A user waiting in the queue is queued once, however many of their events arrive, and keeps the
  * place of their first change, so under overload everyone waits about as long (no user starves). A
  * round is followed by a pause of at least {@link #ROUND_MS}, and of NOWCAST_REFRESHER_REST_PERCENT of the
- * round's own time ({@link #DEFAULT_REST_PERCENT}: none), which an operator can raise to leave more of a
- * core and of Redis to the flushes that keep trending fresh.
+ * round's own time ({@link #DEFAULT_REST_PERCENT}), which leaves the rest of a core and of Redis to the
+ * flushes that keep trending fresh and to the API; an operator who wants fresher user keys lowers it.
  */
 public final class RecommendationRefresher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecommendationRefresher.class);
@@ -37,13 +37,14 @@ public final class RecommendationRefresher implements AutoCloseable {
     private static final int ROUND_MS = 20;
     private static final int MAX_USERS_PER_ROUND = 5_000;
     /**
-     * NOWCAST_REFRESHER_REST_PERCENT's default. Resting as long as each round (100) held the refresher to
-     * half a core and half its share of Redis, and kept the user key 1.2–1.5 s stale at the median at 20 K
-     * events/s on a 2-core machine; not resting (0) merged 4,600 users/s against 2,000 and brought that to
-     * 0.4 s, with trending still fresh (README, Benchmarks). The refresher runs at a low niceness, so the
-     * flushes that keep trending fresh still come first for the CPU.
+     * NOWCAST_REFRESHER_REST_PERCENT's default: after each round, rest as long as it took, so the refresher
+     * takes at most half a core and half its share of Redis. Not resting (0) merged 4,000–4,700 users a
+     * second against 1,600–2,200 at 20 K events/s on a 2-core machine and kept user keys about 0.4 s stale
+     * at the median against 1.2–1.4 s, but the REST API's p99 under that ingest rose to 25.8 ms (one
+     * {@code RUNS=3 bench/serving}) against 11.7 and 16.7 ms with the rest (README, Benchmarks, "The
+     * refresher's rest").
      */
-    public static final int DEFAULT_REST_PERCENT = 0;
+    public static final int DEFAULT_REST_PERCENT = 100;
 
     private final RedisClient redis;
     private final RedisKeys keys;
