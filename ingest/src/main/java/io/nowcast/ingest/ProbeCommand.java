@@ -39,7 +39,7 @@ public final class ProbeCommand implements Callable<Integer> {
     int rate;
 
     @Option(names = "--duration", defaultValue = "30s", converter = io.nowcast.simulator.DurationConverter.class,
-            description = "How long to send probes (default ${DEFAULT-VALUE}).")
+            description = "How long to send the probes that count, after --warmup (default ${DEFAULT-VALUE}).")
     Duration duration;
 
     @Option(names = "--warmup", defaultValue = "2s", converter = io.nowcast.simulator.DurationConverter.class,
@@ -52,7 +52,8 @@ public final class ProbeCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--timeline", description = "Also write one line per probe to this file: the send's wall-clock time (epoch ms), "
-            + "its partition key (user), and its trending and user-key latencies in ms (-1: not seen), to see when the slow ones happened.")
+            + "its partition key (user), its trending and user-key latencies in ms (-1: not seen) and whether it counted (0 in --warmup), "
+            + "to see when the slow ones happened.")
     java.nio.file.Path timeline;
 
     @Option(names = "--lag", description = "Instead of probing, print how many user_activity records the speed layer has not applied yet.")
