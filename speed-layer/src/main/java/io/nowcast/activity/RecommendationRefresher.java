@@ -39,9 +39,9 @@ public final class RecommendationRefresher implements AutoCloseable {
     /**
      * NOWCAST_REFRESHER_REST_PERCENT's default: after each round, rest as long as it took, so the refresher
      * takes at most half a core and half its share of Redis. Not resting (0) merged 4,000–4,700 users a
-     * second against 1,600–2,200 at 20 K events/s on a 2-core machine and kept user keys about 0.4 s stale
-     * at the median against 1.2–1.4 s, but the REST API's p99 under that ingest rose to 25.8 ms (one
-     * {@code RUNS=3 bench/serving}) against 11.7 and 16.7 ms with the rest (README, Benchmarks, "The
+     * second against 1,600–2,200 at 20 K events/s on a 2-core machine, and bench/speed-layer's user-key
+     * p99 was 1.4 / 1.1 s against 1.6 / 2.5 s, but the REST API's p99 under that ingest rose to 25.8 ms
+     * (one {@code RUNS=3 bench/serving}) against 11.7–16.7 ms with the rest (README, Benchmarks, "The
      * refresher's rest").
      */
     public static final int DEFAULT_REST_PERCENT = 100;
