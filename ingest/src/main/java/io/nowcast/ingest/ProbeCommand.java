@@ -84,6 +84,11 @@ public final class ProbeCommand implements Callable<Integer> {
             this.at = at;
             this.sentNanos = sentNanos;
         }
+
+        /** Milliseconds from the send until {@code seenNanos}, or -1 if it was not seen. */
+        double ms(long seenNanos) {
+            return seenNanos < 0 ? -1 : (seenNanos - sentNanos) / 1e6;
+        }
     }
 
     @Override
@@ -154,16 +159,14 @@ public final class ProbeCommand implements Callable<Integer> {
             }
             trendingMissed += p.trendingNanos < 0 ? 1 : 0;
             mergedMissed += p.mergedNanos < 0 ? 1 : 0;
-            trending.add(p.trendingNanos < 0 ? timeoutMs : (p.trendingNanos - p.sentNanos) / 1e6);
-            merged.add(p.mergedNanos < 0 ? timeoutMs : (p.mergedNanos - p.sentNanos) / 1e6);
+            trending.add(p.trendingNanos < 0 ? timeoutMs : p.ms(p.trendingNanos));
+            merged.add(p.mergedNanos < 0 ? timeoutMs : p.ms(p.mergedNanos));
         }
         if (timeline != null) {
             StringBuilder lines = new StringBuilder("sent_epoch_ms user trending_ms merged_ms counted\n");
             for (Probe p : all) {
-                lines.append(p.at.toEpochMilli()).append(' ').append(p.user).append(' ')
-                        .append(p.trendingNanos < 0 ? "-1" : String.format(java.util.Locale.ROOT, "%.1f", (p.trendingNanos - p.sentNanos) / 1e6)).append(' ')
-                        .append(p.mergedNanos < 0 ? "-1" : String.format(java.util.Locale.ROOT, "%.1f", (p.mergedNanos - p.sentNanos) / 1e6))
-                        .append(' ').append(p.counted ? 1 : 0).append('\n');
+                lines.append(String.format(java.util.Locale.ROOT, "%d %d %.1f %.1f %d\n",
+                        p.at.toEpochMilli(), p.user, p.ms(p.trendingNanos), p.ms(p.mergedNanos), p.counted ? 1 : 0));
             }
             java.nio.file.Files.writeString(timeline, lines);
         }
