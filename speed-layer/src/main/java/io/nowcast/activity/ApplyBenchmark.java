@@ -85,7 +85,7 @@ public final class ApplyBenchmark {
     }
 
     /** The Redis server's user + system CPU so far, in clock ticks (1/100 s). */
-    private static long redisCpuTicks() throws Exception {
+    static long redisCpuTicks() throws Exception {
         Process p = new ProcessBuilder("pgrep", "-x", "redis-server").start();
         String pid = new String(p.getInputStream().readAllBytes()).trim().split("\\s+")[0];
         if (pid.isEmpty()) {

@@ -1,0 +1,119 @@
+package io.nowcast.activity;
+
+import io.nowcast.activity.ActivityApplier.Kind;
+import io.nowcast.activity.ActivityApplier.Record;
+import io.nowcast.config.Endpoints;
+import io.nowcast.config.Env;
+import io.nowcast.recommend.RecommendationStore;
+import io.nowcast.redis.RedisKeys;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The refresher's cost per user alone (bench/refresher): fills Redis through {@link ActivityApplier} with
+ * activity shaped like the shop simulator's: 1,000 concurrent sessions of about 12 events among 10,000 users,
+ * 1,000 products in 50 categories, each user with one to three favourite categories that get 80 % of their
+ * views (the rest go to the shop's popular products), 70 % page views. Then it re-merges the users of the open sessions in rounds of
+ * that size, as the refresher does under load, and prints this thread's CPU, the wall time and the Redis
+ * server's CPU per user merged (from /proc, so Redis must run on this machine). The first rounds warm the
+ * JIT up and are not counted. Keys go under a prefix of their own and are deleted at the end.
+ *
+ * <p>Arguments: events to apply first, rounds to count, warm-up rounds.
+ */
+public final class RefreshBenchmark {
+    private static final int PRODUCTS = 1000;
+    private static final int CATEGORIES = 50;
+
+    private RefreshBenchmark() {}
+
+    /** A product this user views: in one of their favourite categories 80 % of the time, else a popular one. */
+    static int product(long user, Random rnd) {
+        if (rnd.nextInt(10) < 8) {
+            Random mine = new Random(user);
+            int favourites = 1 + mine.nextInt(3);
+            int category = mine.ints(favourites, 0, CATEGORIES).toArray()[rnd.nextInt(favourites)];
+            return category + CATEGORIES * (int) Math.min(PRODUCTS / CATEGORIES - 1, Math.abs(rnd.nextGaussian() * 5));
+        }
+        return (int) Math.min(PRODUCTS - 1, Math.abs(rnd.nextGaussian() * 150));
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = Integer.parseInt(args[0]);
+        int rounds = Integer.parseInt(args[1]);
+        int warmup = Integer.parseInt(args[2]);
+        Endpoints endpoints = Endpoints.from(Env.system());
+        String prefix = "bench:refresh:" + ProcessHandle.current().pid() + ":";
+        RedisKeys keys = new RedisKeys(prefix);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        try (RedisClient redis = RedisClient.create(endpoints.redisHost(), endpoints.redisPort())) {
+            try {
+                for (int p = 0; p < PRODUCTS; p++) {
+                    redis.hset(keys.product("p" + p), Map.of("category", "c" + (p % CATEGORIES), "in_stock", p % 10 == 9 ? "false" : "true"));
+                }
+                ActivityApplier trending = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults(), ActivityApplier.Lane.TRENDING);
+                ActivityApplier users = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults(), ActivityApplier.Lane.USERS);
+                Random rnd = new Random(7);
+                long[] sessions = new long[1000];
+                for (int i = 0; i < sessions.length; i++) {
+                    sessions[i] = 1 + rnd.nextInt(10_000);
+                }
+                long time = 1_790_000_000_000L;
+                long offset = 0;
+                int perFlush = 2000;
+                for (int applied = 0; applied < events; applied += perFlush) {
+                    List<Record> records = new ArrayList<>(perFlush);
+                    for (int i = 0; i < perFlush; i++) {
+                        int s = rnd.nextInt(sessions.length);
+                        if (rnd.nextInt(12) == 0) {
+                            sessions[s] = 1 + rnd.nextInt(10_000); // a session ends, another user's starts
+                        }
+                        int r = rnd.nextInt(100);
+                        Kind kind = r < 70 ? Kind.PAGE_VIEW : r < 85 ? Kind.CLICK : r < 92 ? Kind.SEARCH : r < 98 ? Kind.ADD_TO_CART : Kind.PURCHASE;
+                        records.add(new Record(offset++, kind, sessions[s], "p" + product(sessions[s], rnd), time));
+                        time += 5; // 200 events a second of stream time: 24 h of history is never reached
+                    }
+                    trending.apply(0, records);
+                    users.apply(0, records);
+                }
+                Set<Long> open = new LinkedHashSet<>();
+                for (long u : sessions) {
+                    open.add(u);
+                }
+                List<Long> round = new ArrayList<>(open);
+                RecommendationStore store = new RecommendationStore(redis, keys);
+                long cpu = 0;
+                long user = 0;
+                long wall = 0;
+                long redisTicks = 0;
+                long merged = 0;
+                for (int r = 0; r < warmup + rounds; r++) {
+                    long t0 = System.nanoTime();
+                    long c0 = threads.getCurrentThreadCpuTime();
+                    long u0 = threads.getCurrentThreadUserTime();
+                    long r0 = ApplyBenchmark.redisCpuTicks();
+                    store.refresh(round, 20);
+                    if (r >= warmup) {
+                        redisTicks += ApplyBenchmark.redisCpuTicks() - r0;
+                        cpu += threads.getCurrentThreadCpuTime() - c0;
+                        user += threads.getCurrentThreadUserTime() - u0;
+                        wall += System.nanoTime() - t0;
+                        merged += round.size();
+                    }
+                }
+                System.out.printf("users_per_round=%d rounds=%d cpu_us_per_user=%.1f user_cpu_us_per_user=%.1f wall_us_per_user=%.1f redis_cpu_us_per_user=%.1f%n",
+                        round.size(), rounds, cpu / 1e3 / merged, user / 1e3 / merged, wall / 1e3 / merged, redisTicks * 10_000.0 / merged);
+            } finally {
+                for (String k : redis.keys(prefix + "*")) {
+                    redis.unlink(k);
+                }
+            }
+        }
+    }
+}
