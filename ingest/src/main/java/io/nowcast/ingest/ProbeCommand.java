@@ -30,7 +30,9 @@ import redis.clients.jedis.Response;
  * {@code ./nowcast probe}: measures freshness as an app sees it. It sends page views of unique probe
  * products by unique probe users and times, from the moment before each send, until the view shows in
  * its trending window's counts (written by the same atomic call as the trending hash) and until the
- * user's recommendation key appears.
+ * user's recommendation key appears. On the way to the key it also times the users lane's part: until the
+ * user's viewed set appears, which the same transaction that queues the user for re-merge writes
+ * ({@code inputs_p50_ms}, {@code inputs_p99_ms}); the rest of the key's wait is the refresher's.
  */
 @Command(name = "probe", mixinStandardHelpOptions = true,
         description = "Measures freshness: event produced → visible in trending, and → the user's recommendation key written.")
@@ -52,7 +54,7 @@ public final class ProbeCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--timeline", description = "Also write one line per probe to this file: the send's wall-clock time (epoch ms), "
-            + "its partition key (user), its trending and user-key latencies in ms (-1: not seen) and whether it counted (0 in --warmup), "
+            + "its partition key (user), its trending, users-lane (inputs) and user-key latencies in ms (-1: not seen) and whether it counted (0 in --warmup), "
             + "to see when the slow ones happened.")
     java.nio.file.Path timeline;
 
@@ -75,6 +77,8 @@ public final class ProbeCommand implements Callable<Integer> {
         final long sentNanos;
         final boolean counted;
         long trendingNanos = -1;
+        /** When the users lane's flush was seen to have applied the view (the user's viewed set exists): queued for re-merge. */
+        long inputsNanos = -1;
         long mergedNanos = -1;
 
         Probe(long user, String product, Instant at, long sentNanos, boolean counted) {
@@ -149,6 +153,7 @@ public final class ProbeCommand implements Callable<Integer> {
         double timeoutMs = timeout.toMillis();
         List<Double> trending = new ArrayList<>();
         List<Double> merged = new ArrayList<>();
+        List<Double> inputs = new ArrayList<>();
         int trendingMissed = 0;
         int mergedMissed = 0;
         int warmupProbes = 0;
@@ -161,19 +166,20 @@ public final class ProbeCommand implements Callable<Integer> {
             mergedMissed += p.mergedNanos < 0 ? 1 : 0;
             trending.add(p.trendingNanos < 0 ? timeoutMs : p.ms(p.trendingNanos));
             merged.add(p.mergedNanos < 0 ? timeoutMs : p.ms(p.mergedNanos));
+            inputs.add(p.inputsNanos < 0 ? timeoutMs : p.ms(p.inputsNanos));
         }
         if (timeline != null) {
-            StringBuilder lines = new StringBuilder("sent_epoch_ms user trending_ms merged_ms counted\n");
+            StringBuilder lines = new StringBuilder("sent_epoch_ms user trending_ms inputs_ms merged_ms counted\n");
             for (Probe p : all) {
-                lines.append(String.format(java.util.Locale.ROOT, "%d %d %.1f %.1f %d\n",
-                        p.at.toEpochMilli(), p.user, p.ms(p.trendingNanos), p.ms(p.mergedNanos), p.counted ? 1 : 0));
+                lines.append(String.format(java.util.Locale.ROOT, "%d %d %.1f %.1f %.1f %d\n",
+                        p.at.toEpochMilli(), p.user, p.ms(p.trendingNanos), p.ms(p.inputsNanos), p.ms(p.mergedNanos), p.counted ? 1 : 0));
             }
             java.nio.file.Files.writeString(timeline, lines);
         }
         int missed = Math.max(trendingMissed, mergedMissed);
-        System.out.printf("probe: probes=%d missed=%d trending_missed=%d merged_missed=%d trending_p50_ms=%.1f trending_p99_ms=%.1f merged_p50_ms=%.1f merged_p99_ms=%.1f warmup_probes=%d%n",
+        System.out.printf("probe: probes=%d missed=%d trending_missed=%d merged_missed=%d trending_p50_ms=%.1f trending_p99_ms=%.1f merged_p50_ms=%.1f merged_p99_ms=%.1f inputs_p50_ms=%.1f inputs_p99_ms=%.1f warmup_probes=%d%n",
                 trending.size(), missed, trendingMissed, mergedMissed, Percentiles.of(trending, 50), Percentiles.of(trending, 99),
-                Percentiles.of(merged, 50), Percentiles.of(merged, 99), warmupProbes);
+                Percentiles.of(merged, 50), Percentiles.of(merged, 99), Percentiles.of(inputs, 50), Percentiles.of(inputs, 99), warmupProbes);
         return missed == 0 ? 0 : 1;
     }
 
@@ -212,6 +218,7 @@ public final class ProbeCommand implements Callable<Integer> {
             if (!trendingPending.isEmpty() || checkMerged) {
                 List<Response<Double>> counts = new ArrayList<>();
                 List<Response<Boolean>> keysExist = new ArrayList<>();
+                List<Response<Boolean>> inputsExist = new ArrayList<>();
                 try (AbstractPipeline pipe = redis.pipelined()) {
                     for (Probe p : trendingPending) {
                         Instant window = p.at.minusMillis(p.at.toEpochMilli() % 3_600_000L);
@@ -220,6 +227,7 @@ public final class ProbeCommand implements Callable<Integer> {
                     if (checkMerged) {
                         for (Probe p : mergedPending) {
                             keysExist.add(pipe.exists(keys.recommendations(p.user)));
+                            inputsExist.add(p.inputsNanos < 0 ? pipe.exists(keys.viewed(p.user)) : null);
                         }
                     }
                     pipe.sync();
@@ -232,8 +240,13 @@ public final class ProbeCommand implements Callable<Integer> {
                 }
                 trendingPending.removeIf(p -> p.trendingNanos >= 0);
                 for (int i = 0; i < keysExist.size(); i++) {
+                    Probe p = mergedPending.get(i);
+                    if (inputsExist.get(i) != null && inputsExist.get(i).get()) {
+                        p.inputsNanos = now;
+                    }
                     if (keysExist.get(i).get()) {
-                        mergedPending.get(i).mergedNanos = now;
+                        p.mergedNanos = now;
+                        p.inputsNanos = p.inputsNanos < 0 ? now : p.inputsNanos; // a key needs the inputs first
                     }
                 }
                 mergedPending.removeIf(p -> p.mergedNanos >= 0);
