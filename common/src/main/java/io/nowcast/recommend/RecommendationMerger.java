@@ -20,8 +20,10 @@ public final class RecommendationMerger {
 
     private static final Map<String, Integer> TIER = Map.of(
             BOUGHT_TOGETHER, 3, BATCH_CF, 2, RecommendedItem.SPEED, 1, RecommendedItem.TRENDING, 0);
-    private static final Comparator<RecommendedItem> BEST_FIRST =
-            Comparator.comparingDouble(RecommendedItem::score).reversed().thenComparing(RecommendedItem::productId);
+    private static final Comparator<RecommendedItem> BEST_FIRST = (a, b) -> {
+        int byScore = Double.compare(b.score(), a.score());
+        return byScore != 0 ? byScore : a.productId().compareTo(b.productId());
+    };
 
     private RecommendationMerger() {}
 
@@ -89,8 +91,10 @@ public final class RecommendationMerger {
     /** Exclusions (bought, out of stock, deleted) and blocks; they win over every source and over pins. */
     static boolean allowed(MergeInputs in, String product) {
         MergeInputs.ProductFacts facts = in.catalog().get(product);
+        MerchandisingRules rules = in.rules();
         return facts != null && facts.inStock() && !in.bought().contains(product)
-                && !in.rules().blockedProducts().contains(product) && !in.rules().blockedCategories().contains(facts.category());
+                && (rules.blockedProducts().isEmpty() || !rules.blockedProducts().contains(product))
+                && (rules.blockedCategories().isEmpty() || !rules.blockedCategories().contains(facts.category()));
     }
 
     /** Puts pinned products at their positions (lowest position first; a tie by product id), then caps at n. */

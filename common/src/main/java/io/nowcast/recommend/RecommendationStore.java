@@ -73,14 +73,16 @@ public final class RecommendationStore {
         }
 
         Map<Long, Map<String, Long>> interestOf = new HashMap<>();
+        Map<Long, List<Map.Entry<String, Long>>> topOf = new HashMap<>();
         Map<String, Integer> needed = new LinkedHashMap<>();
         for (long u : users) {
             Map<String, Long> counts = new HashMap<>();
             interests.get(u).get().forEach((c, v) -> counts.put(c, Long.parseLong(v)));
             interestOf.put(u, counts);
+            topOf.put(u, SpeedRecommendations.topCategories(counts));
             reads.bought.put(u, bought.get(u).get());
             int need = perUser ? n + viewed.get(u).get().size() + bought.get(u).get().size() : n + SHARED_RANGE_SLACK;
-            for (Map.Entry<String, Long> c : SpeedRecommendations.topCategories(counts)) {
+            for (Map.Entry<String, Long> c : topOf.get(u)) {
                 needed.merge(c.getKey(), need, Math::max);
             }
         }
@@ -100,12 +102,12 @@ public final class RecommendationStore {
         Map<Long, SpeedInputs> out = new LinkedHashMap<>();
         for (long u : users) {
             Map<String, List<ScoredProduct>> mine = new HashMap<>();
-            for (Map.Entry<String, Long> c : SpeedRecommendations.topCategories(interestOf.get(u))) {
+            for (Map.Entry<String, Long> c : topOf.get(u)) {
                 mine.put(c.getKey(), ranked.getOrDefault(c.getKey(), List.of()));
             }
             Set<String> boughtSet = new HashSet<>();
             bought.get(u).get().forEach(t -> boughtSet.add(t.getElement()));
-            out.put(u, new SpeedInputs(u, interestOf.get(u), new HashSet<>(viewed.get(u).get()),
+            out.put(u, new SpeedInputs(u, interestOf.get(u), topOf.get(u), new HashSet<>(viewed.get(u).get()),
                     boughtSet, mine, available, trending));
         }
         return out;
@@ -278,12 +280,11 @@ public final class RecommendationStore {
         }
         Map<String, List<Neighbour>> neighbours = neighbours(version, recentProducts);
 
+        // The speed candidates' facts were read with the speed inputs (the same ranges for every user).
         Set<String> candidates = new LinkedHashSet<>(rules.pins().keySet());
         for (long u : users) {
             cf.get(u).forEach(c -> candidates.add(c.productId()));
             recent.get(u).forEach(r -> neighbours.getOrDefault(r, List.of()).forEach(nb -> candidates.add(nb.productId())));
-            speed.get(u).trending().forEach(t -> candidates.add(t.productId()));
-            speed.get(u).byCategory().values().forEach(l -> l.forEach(sp -> candidates.add(sp.productId())));
         }
         reads.fetchFacts(candidates);
         Map<String, MergeInputs.ProductFacts> facts = reads.facts;

@@ -1,7 +1,6 @@
 package io.nowcast.recommend;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ public final class SpeedRecommendations {
                 continue;
             }
             int at = best.size();
-            while (at > 0 && CATEGORY_ORDER.compare(e, best.get(at - 1)) < 0) {
+            while (at > 0 && before(e, best.get(at - 1))) {
                 at--;
             }
             if (at < TOP_CATEGORIES) {
@@ -41,14 +40,18 @@ public final class SpeedRecommendations {
         return List.copyOf(best);
     }
 
-    private static final Comparator<Map.Entry<String, Long>> CATEGORY_ORDER =
-            Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey());
+    /** Whether category {@code a} ranks before {@code b}: more views, then the name. */
+    private static boolean before(Map.Entry<String, Long> a, Map.Entry<String, Long> b) {
+        long x = a.getValue();
+        long y = b.getValue();
+        return x != y ? x > y : a.getKey().compareTo(b.getKey()) < 0;
+    }
 
     public static List<RecommendedItem> compute(SpeedInputs in, int n) {
         List<RecommendedItem> out = new ArrayList<>(n);
         Set<String> taken = new HashSet<>();
         int rank = 0;
-        for (Map.Entry<String, Long> category : topCategories(in.interests())) {
+        for (Map.Entry<String, Long> category : in.topCategories()) {
             rank++;
             for (ScoredProduct p : bestFirst(in.byCategory().getOrDefault(category.getKey(), List.of()))) {
                 if (out.size() >= n) {
