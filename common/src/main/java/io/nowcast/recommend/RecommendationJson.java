@@ -1,9 +1,12 @@
 package io.nowcast.recommend;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,15 +16,22 @@ import java.util.List;
  * {@code stream_time}, {@code batch_version} (null before the first publish) and {@code rules_version}.
  */
 public final class RecommendationJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Scores written by Jackson's shortest-digits writer (Schubfach): cheaper than JDK 17's Double.toString, the same values when read back. */
+    private static final JsonFactory FACTORY = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
     private RecommendationJson() {}
 
     public static String write(long userId, List<RecommendedItem> items, Instant generatedAt, Instant streamTime,
                                String batchVersion, long rulesVersion) {
+        return new String(utf8(userId, items, generatedAt, streamTime, batchVersion, rulesVersion), StandardCharsets.UTF_8);
+    }
+
+    /** The same JSON as UTF-8 bytes, as Redis stores it (the refresher writes these without a String in between). */
+    public static byte[] utf8(long userId, List<RecommendedItem> items, Instant generatedAt, Instant streamTime,
+                              String batchVersion, long rulesVersion) {
         // Streamed, not built as a tree: this runs for every refreshed user (thousands a second).
-        StringWriter out = new StringWriter(256 + 160 * items.size());
-        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 192 * items.size());
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeNumberField("user_id", userId);
             g.writeArrayFieldStart("recommended_products");
@@ -47,6 +57,6 @@ public final class RecommendationJson {
         } catch (IOException e) {
             throw new IllegalStateException("writing recommendations of user " + userId, e);
         }
-        return out.toString();
+        return out.toByteArray();
     }
 }

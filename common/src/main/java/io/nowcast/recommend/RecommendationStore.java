@@ -1,6 +1,7 @@
 package io.nowcast.recommend;
 
 import io.nowcast.redis.RedisKeys;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * Reads what recommendations depend on and writes the per-user key. The only class outside the
@@ -40,8 +42,11 @@ public final class RecommendationStore {
 
     /** Stream time: the newest event time the speed layer applied, or null before the first. */
     public Instant streamTime() {
-        String s = redis.get(keys.streamTime());
-        return s == null ? null : Instant.ofEpochMilli((long) Double.parseDouble(s));
+        return instant(redis.get(keys.streamTime()));
+    }
+
+    private static Instant instant(String streamTime) {
+        return streamTime == null ? null : Instant.ofEpochMilli((long) Double.parseDouble(streamTime));
     }
 
     /**
@@ -72,14 +77,10 @@ public final class RecommendationStore {
             p.sync();
         }
 
-        Map<Long, Map<String, Long>> interestOf = new HashMap<>();
         Map<Long, List<Map.Entry<String, Long>>> topOf = new HashMap<>();
         Map<String, Integer> needed = new LinkedHashMap<>();
         for (long u : users) {
-            Map<String, Long> counts = new HashMap<>();
-            interests.get(u).get().forEach((c, v) -> counts.put(c, Long.parseLong(v)));
-            interestOf.put(u, counts);
-            topOf.put(u, SpeedRecommendations.topCategories(counts));
+            topOf.put(u, SpeedRecommendations.topCategoriesOfStored(interests.get(u).get()));
             reads.bought.put(u, bought.get(u).get());
             int need = perUser ? n + viewed.get(u).get().size() + bought.get(u).get().size() : n + SHARED_RANGE_SLACK;
             for (Map.Entry<String, Long> c : topOf.get(u)) {
@@ -107,7 +108,7 @@ public final class RecommendationStore {
             }
             Set<String> boughtSet = new HashSet<>();
             bought.get(u).get().forEach(t -> boughtSet.add(t.getElement()));
-            out.put(u, new SpeedInputs(u, interestOf.get(u), topOf.get(u), new HashSet<>(viewed.get(u).get()),
+            out.put(u, new SpeedInputs(u, topOf.get(u), new HashSet<>(viewed.get(u).get()),
                     boughtSet, mine, available, trending));
         }
         return out;
@@ -115,7 +116,7 @@ public final class RecommendationStore {
 
     /** The speed layer's own list for one user, before the merge (the dashboard shows it beside the merged one). */
     public List<RecommendedItem> speedOnly(long userId, int n) {
-        return SpeedRecommendations.compute(speedInputsExact(List.of(userId), n, new Reads(streamTime())).get(userId), n);
+        return SpeedRecommendations.compute(speedInputsExact(List.of(userId), n, new Reads(streamTime(), null)).get(userId), n);
     }
 
     /** The start text of the newest trending window, or null before any view. */
@@ -179,6 +180,12 @@ public final class RecommendationStore {
 
     /** Writes each user's key (JSON), with the TTL, and notes them in the index of users with a key, in one pipeline. */
     public void writeRecommendations(Map<Long, String> jsonByUser) {
+        Map<Long, byte[]> utf8 = new LinkedHashMap<>();
+        jsonByUser.forEach((u, json) -> utf8.put(u, json.getBytes(StandardCharsets.UTF_8)));
+        writeUtf8(utf8);
+    }
+
+    private void writeUtf8(Map<Long, byte[]> jsonByUser) {
         if (jsonByUser.isEmpty()) {
             return;
         }
@@ -186,7 +193,7 @@ public final class RecommendationStore {
         Map<String, Double> written = new HashMap<>();
         try (AbstractPipeline p = redis.pipelined()) {
             jsonByUser.forEach((u, json) -> {
-                p.setex(keys.recommendations(u), RECOMMENDATION_TTL.toSeconds(), json);
+                p.setex(SafeEncoder.encode(keys.recommendations(u)), RECOMMENDATION_TTL.toSeconds(), json);
                 written.put(Long.toString(u), now);
             });
             p.zadd(keys.recommendedUsers(), written);
@@ -226,11 +233,16 @@ public final class RecommendationStore {
 
     /** Recomputes the merged list of these users and writes their keys; returns how many were written. */
     public int refresh(List<Long> users, int n) {
+        return refresh(users, n, null);
+    }
+
+    /** The same, taking catalog facts from {@code cache} where it has them (the refresher, which calls this many times a second). */
+    public int refresh(List<Long> users, int n, FactsCache cache) {
         if (users.isEmpty()) {
             return 0;
         }
-        Map<Long, String> json = compute(users, n);
-        writeRecommendations(json);
+        Map<Long, byte[]> json = merged(users, n, cache);
+        writeUtf8(json);
         return json.size();
     }
 
@@ -239,9 +251,23 @@ public final class RecommendationStore {
      * A user Nowcast knows nothing about gets the trending fallback.
      */
     public Map<Long, String> compute(List<Long> users, int n) {
-        Instant stream = streamTime();
+        Map<Long, String> out = new LinkedHashMap<>();
+        merged(users, n, null).forEach((u, json) -> out.put(u, new String(json, StandardCharsets.UTF_8)));
+        return out;
+    }
+
+    /** {@link #compute}'s JSON as UTF-8, as Redis keeps it. */
+    private Map<Long, byte[]> merged(List<Long> users, int n, FactsCache cache) {
+        Response<String> streamR;
+        Response<String> catalogR;
+        try (AbstractPipeline p = redis.pipelined()) {
+            streamR = p.get(keys.streamTime());
+            catalogR = p.get(keys.catalogVersion()); // before any fact is read: a change after it empties the cache next time
+            p.sync();
+        }
+        Instant stream = instant(streamR.get());
         Instant now = Instant.now();
-        Reads reads = new Reads(stream);
+        Reads reads = new Reads(stream, cache == null ? null : cache.at(catalogR.get()));
         // Blocks and exclusions may remove speed items after the fact, so the speed list is read twice as long.
         Map<Long, SpeedInputs> speed = speedInputsExact(users, 2 * n, reads);
 
@@ -289,13 +315,13 @@ public final class RecommendationStore {
         reads.fetchFacts(candidates);
         Map<String, MergeInputs.ProductFacts> facts = reads.facts;
 
-        Map<Long, String> out = new LinkedHashMap<>();
+        Map<Long, byte[]> out = new LinkedHashMap<>();
         for (long u : users) {
             SpeedInputs in = speed.get(u);
             Map<String, List<Neighbour>> mine = new LinkedHashMap<>();
             recent.get(u).forEach(r -> mine.put(r, neighbours.getOrDefault(r, List.of())));
             MergeInputs merge = new MergeInputs(cf.get(u), mine, SpeedRecommendations.compute(in, 2 * n), in.bought(), facts, rules);
-            out.put(u, RecommendationJson.write(u, RecommendationMerger.merge(merge, n), now, stream, version, rules.version()));
+            out.put(u, RecommendationJson.utf8(u, RecommendationMerger.merge(merge, n), now, stream, version, rules.version()));
         }
         return out;
     }
@@ -386,32 +412,77 @@ public final class RecommendationStore {
         /** Products whose hash says in stock (what the speed list may offer). */
         final Set<String> inStock = new HashSet<>();
         private final Set<String> fetched = new HashSet<>();
+        private final FactsCache cache;
 
-        Reads(Instant stream) {
+        Reads(Instant stream, FactsCache cache) {
             this.stream = stream;
+            this.cache = cache;
         }
 
-        /** Reads the catalog facts of the products not read yet in this call, in one pipeline. */
+        /** Reads the catalog facts of the products not read yet in this call (nor cached), in one pipeline. */
         void fetchFacts(Set<String> products) {
-            Map<String, Response<List<String>>> r = new HashMap<>();
-            try (AbstractPipeline p = redis.pipelined()) {
-                for (String pid : products) {
-                    if (fetched.add(pid)) {
-                        r.put(pid, p.hmget(keys.product(pid), "category", "in_stock"));
+            List<String> toRead = new ArrayList<>();
+            for (String pid : products) {
+                if (fetched.add(pid)) {
+                    MergeInputs.ProductFacts known = cache == null ? null : cache.inStock.get(pid);
+                    if (known != null) {
+                        facts.put(pid, known);
+                        inStock.add(pid);
+                    } else {
+                        toRead.add(pid);
                     }
                 }
+            }
+            if (toRead.isEmpty()) {
+                return;
+            }
+            List<Response<List<String>>> r = new ArrayList<>(toRead.size());
+            try (AbstractPipeline p = redis.pipelined()) {
+                toRead.forEach(pid -> r.add(p.hmget(keys.product(pid), "category", "in_stock")));
                 p.sync();
             }
-            r.forEach((pid, f) -> {
-                List<String> v = f.get();
+            for (int i = 0; i < toRead.size(); i++) {
+                String pid = toRead.get(i);
+                List<String> v = r.get(i).get();
                 boolean stocked = "true".equals(v.get(1));
                 if (stocked) {
                     inStock.add(pid);
                 }
                 if (v.get(0) != null) {
-                    facts.put(pid, new MergeInputs.ProductFacts(v.get(0), stocked));
+                    MergeInputs.ProductFacts f = new MergeInputs.ProductFacts(v.get(0), stocked);
+                    facts.put(pid, f);
+                    if (stocked && cache != null) {
+                        cache.inStock.put(pid, f);
+                    }
                 }
-            });
+            }
+        }
+    }
+
+    /**
+     * Category and stock of in-stock products, kept from one merge call to the next (the refresher's, which
+     * would otherwise read every candidate's facts again for each chunk of users). An entry can only turn
+     * wrong when its product is deleted, goes out of stock or moves to another category, and each of those
+     * raises {@code catalog:version} (the catalog writer's script, in the same call), which empties the
+     * cache at the next call. Products out of stock or unknown are not kept, so they are read each time and
+     * a product back in stock or new is seen at once. One thread uses it.
+     */
+    public static final class FactsCache {
+        private final Map<String, MergeInputs.ProductFacts> inStock = new HashMap<>();
+        private String version;
+
+        /** This cache for a call that read {@code catalog:version} as {@code version} (null: never raised). */
+        FactsCache at(String version) {
+            if (!java.util.Objects.equals(version, this.version)) {
+                inStock.clear();
+                this.version = version;
+            }
+            return this;
+        }
+
+        /** How many products it holds (tests). */
+        public int size() {
+            return inStock.size();
         }
     }
 

@@ -7,8 +7,8 @@ import java.util.Set;
 /**
  * Everything the speed recommendations of one user depend on, read from Redis in one go.
  *
- * @param interests category → page views in the trailing 24 h
- * @param topCategories the user's top categories among them ({@link SpeedRecommendations#topCategories}), worked out once
+ * @param topCategories the user's top categories by page views in the trailing 24 h, with those views
+ *     ({@link SpeedRecommendations#topCategories})
  * @param viewed products viewed in the trailing 24 h
  * @param bought products bought within the look-back
  * @param byCategory for each of the user's top categories, its products best first (24 h popularity), enough of them
@@ -17,7 +17,6 @@ import java.util.Set;
  */
 public record SpeedInputs(
         long userId,
-        Map<String, Long> interests,
         List<Map.Entry<String, Long>> topCategories,
         Set<String> viewed,
         Set<String> bought,
@@ -25,9 +24,9 @@ public record SpeedInputs(
         Set<String> available,
         List<ScoredProduct> trending) {
 
-    /** The inputs with the top categories worked out from the interests. */
+    /** The inputs with the top categories worked out from all the user's interests (category → views in 24 h). */
     public SpeedInputs(long userId, Map<String, Long> interests, Set<String> viewed, Set<String> bought,
                        Map<String, List<ScoredProduct>> byCategory, Set<String> available, List<ScoredProduct> trending) {
-        this(userId, interests, SpeedRecommendations.topCategories(interests), viewed, bought, byCategory, available, trending);
+        this(userId, SpeedRecommendations.topCategories(interests), viewed, bought, byCategory, available, trending);
     }
 }

@@ -19,32 +19,54 @@ public final class SpeedRecommendations {
 
     /** The user's top categories: views descending, then category ascending. */
     public static List<Map.Entry<String, Long>> topCategories(Map<String, Long> interests) {
-        // One pass keeping the best few (a user's interests can span dozens of categories, and this runs
-        // several times per refresh): count descending, then category ascending.
-        List<Map.Entry<String, Long>> best = new ArrayList<>(TOP_CATEGORIES + 1);
-        for (Map.Entry<String, Long> e : interests.entrySet()) {
-            if (e.getValue() <= 0) {
-                continue;
-            }
-            int at = best.size();
-            while (at > 0 && before(e, best.get(at - 1))) {
-                at--;
-            }
-            if (at < TOP_CATEGORIES) {
-                best.add(at, Map.entry(e.getKey(), e.getValue()));
-                if (best.size() > TOP_CATEGORIES) {
-                    best.remove(TOP_CATEGORIES);
-                }
-            }
-        }
-        return List.copyOf(best);
+        Top top = new Top();
+        interests.forEach(top::offer);
+        return top.list();
     }
 
-    /** Whether category {@code a} ranks before {@code b}: more views, then the name. */
-    private static boolean before(Map.Entry<String, Long> a, Map.Entry<String, Long> b) {
-        long x = a.getValue();
-        long y = b.getValue();
-        return x != y ? x > y : a.getKey().compareTo(b.getKey()) < 0;
+    /** The same from the counts as Redis keeps them ({@code interest:{user_id}}: category → decimal views). */
+    public static List<Map.Entry<String, Long>> topCategoriesOfStored(Map<String, String> interests) {
+        Top top = new Top();
+        interests.forEach((category, views) -> top.offer(category, Long.parseLong(views)));
+        return top.list();
+    }
+
+    /**
+     * One pass keeping the best few (a user's interests can span dozens of categories, and this runs for
+     * every user merged): count descending, then category ascending; counts of 0 or less are no interest.
+     */
+    private static final class Top {
+        private final String[] names = new String[TOP_CATEGORIES];
+        private final long[] views = new long[TOP_CATEGORIES];
+        private int size;
+
+        void offer(String name, long count) {
+            if (count <= 0) {
+                return;
+            }
+            int at = size;
+            while (at > 0 && (count != views[at - 1] ? count > views[at - 1] : name.compareTo(names[at - 1]) < 0)) {
+                at--;
+            }
+            if (at >= TOP_CATEGORIES) {
+                return;
+            }
+            for (int i = Math.min(size, TOP_CATEGORIES - 1); i > at; i--) {
+                names[i] = names[i - 1];
+                views[i] = views[i - 1];
+            }
+            names[at] = name;
+            views[at] = count;
+            size = Math.min(size + 1, TOP_CATEGORIES);
+        }
+
+        List<Map.Entry<String, Long>> list() {
+            List<Map.Entry<String, Long>> out = new ArrayList<>(size);
+            for (int i = 0; i < size; i++) {
+                out.add(Map.entry(names[i], views[i]));
+            }
+            return List.copyOf(out);
+        }
     }
 
     public static List<RecommendedItem> compute(SpeedInputs in, int n) {

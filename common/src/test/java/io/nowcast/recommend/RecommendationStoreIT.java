@@ -80,6 +80,28 @@ class RecommendationStoreIT {
     }
 
     @Test
+    void factsKeptBetweenRefreshesGoWhenTheCatalogVersionMovesAndNeverHideAProductBackInStock() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            redis.zadd(keys.category("rs/cat"), 10 - i, id(i));
+            redis.hset(keys.product(id(i)), Map.of("category", "rs/cat", "in_stock", i == 2 ? "false" : "true"));
+        }
+        redis.hset(keys.interest(8), "rs/cat", "1");
+        RecommendationStore.FactsCache cache = new RecommendationStore.FactsCache();
+        store.refresh(List.of(8L), 20, cache);
+        assertEquals(List.of(id(0), id(1)), recommended(8));
+        assertEquals(2, cache.size(), "the two in stock are kept; the one out of stock is read each time");
+
+        // What the catalog writer's script does when a product goes out of stock: the hash and the version together.
+        redis.hset(keys.product(id(0)), "in_stock", "false");
+        redis.incr(keys.catalogVersion());
+        // Back in stock, which does not raise the version.
+        redis.hset(keys.product(id(2)), "in_stock", "true");
+        store.refresh(List.of(8L), 20, cache);
+        assertEquals(List.of(id(1), id(2)), recommended(8), "p000 out of stock (the version moved), p002 back in stock");
+        assertEquals(2, cache.size());
+    }
+
+    @Test
     void theKeyMergesBatchViewsSpeedAndRulesAndSaysWhichVersionsMadeIt() throws Exception {
         long now = 1_000_000_000_000L;
         for (int i = 0; i < 8; i++) {

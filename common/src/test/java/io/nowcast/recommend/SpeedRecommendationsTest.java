@@ -26,7 +26,7 @@ class SpeedRecommendationsTest {
     }
 
     @Test
-    void topCategoriesEqualsAFullSortOnRandomInterests() {
+    void topCategoriesEqualsAFullSortOnRandomInterestsAlsoAsRedisKeepsThem() {
         java.util.Random random = new java.util.Random(11);
         for (int round = 0; round < 2_000; round++) {
             Map<String, Long> interests = new java.util.HashMap<>();
@@ -38,6 +38,9 @@ class SpeedRecommendationsTest {
                     .sorted(Map.Entry.<String, Long>comparingByValue(java.util.Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
                     .limit(3).map(Map.Entry::getKey).toList();
             assertEquals(want, SpeedRecommendations.topCategories(interests).stream().map(Map.Entry::getKey).toList(), interests.toString());
+            Map<String, String> stored = new java.util.HashMap<>();
+            interests.forEach((c, v) -> stored.put(c, Long.toString(v)));
+            assertEquals(SpeedRecommendations.topCategories(interests), SpeedRecommendations.topCategoriesOfStored(stored), "as Redis keeps them");
         }
     }
 

@@ -5,6 +5,7 @@ import static io.nowcast.testing.Events.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,6 +88,25 @@ class RecommendationRefresherIT {
     }
 
     @Test
+    void aQueueLongerThanARoundIsMergedInRoundsOldestFirst() throws Exception {
+        int users = 2 * RecommendationRefresher.CHUNK + 10;
+        Map<String, Double> queued = new java.util.HashMap<>();
+        for (int u = 0; u < users; u++) {
+            queued.put(Long.toString(1000 + u), (double) (1_000 + u)); // queued one millisecond apart, user 1000 first
+        }
+        redis.zadd(keys.recommendationsDirty(), queued);
+        try (RecommendationRefresher refresher = new RecommendationRefresher(redis, keys, 5, 0).begin()) {
+            refresher.drain();
+        }
+        assertEquals(users, redis.zcard(keys.recommendedUsers()));
+        java.time.Instant first = java.time.Instant.parse(key(1000).get("generated_at").asText());
+        java.time.Instant last = java.time.Instant.parse(key(1000 + users - 1).get("generated_at").asText());
+        assertTrue(!first.isAfter(last), "the first queued was merged in the first round: " + first + " vs " + last);
+        assertEquals(0, redis.zcard(keys.recommendationsDirty()));
+        assertEquals(0, redis.zcard(keys.recommendationsRefreshing()));
+    }
+
+    @Test
     void usersADeadRefresherHeldAreMergedByTheNextOne() throws Exception {
         views(1, "p1");
         views(2, "p7");
@@ -108,11 +128,13 @@ class RecommendationRefresherIT {
     }
 
     @Test
-    void aRoundIsFollowedByItsShareOfRestAndAtLeastTheMinimum() {
-        assertEquals(20, RecommendationRefresher.pauseAfter(500, 0), "no rest: the minimum pause only");
-        assertEquals(500, RecommendationRefresher.pauseAfter(500, 100));
-        assertEquals(250, RecommendationRefresher.pauseAfter(500, 50));
-        assertEquals(20, RecommendationRefresher.pauseAfter(5, 100), "never below the minimum");
+    void aRoundIsFollowedByItsShareOfRestAndAtLeastTheMinimumUnlessItWasFull() {
+        assertEquals(20, RecommendationRefresher.pauseAfter(500, 0, false), "no rest: the minimum pause only");
+        assertEquals(500, RecommendationRefresher.pauseAfter(500, 100, false));
+        assertEquals(250, RecommendationRefresher.pauseAfter(500, 50, false));
+        assertEquals(20, RecommendationRefresher.pauseAfter(5, 100, false), "never below the minimum");
+        assertEquals(0, RecommendationRefresher.pauseAfter(500, 0, true), "a full round may have left users waiting: no minimum");
+        assertEquals(5, RecommendationRefresher.pauseAfter(5, 100, true));
     }
 
     @Test
