@@ -30,9 +30,9 @@ import redis.clients.jedis.resps.Tuple;
  * round takes at most {@link #CHUNK} of the longest-waiting users and writes their keys as soon as they are
  * merged, so a user waits for the users queued before them and one chunk, not for a whole queue's round
  * after the one in progress. A round is followed by a rest of NOWCAST_REFRESHER_REST_PERCENT of its own
- * time ({@link #DEFAULT_REST_PERCENT}), which leaves the rest of a core and of Redis to the flushes that
- * keep trending fresh and to the API (an operator who wants fresher user keys lowers it), and, when it
- * emptied the queue, of at least {@link #ROUND_MS}. Catalog facts of in-stock products are kept from round
+ * time ({@link #DEFAULT_REST_PERCENT}: none by default), which an operator raises to leave more of a core
+ * and of Redis to the flushes that keep trending fresh and to the API, and, when it emptied the queue, of
+ * at least {@link #ROUND_MS}. Catalog facts of in-stock products are kept from round
  * to round ({@link RecommendationStore.FactsCache}).
  */
 public final class RecommendationRefresher implements AutoCloseable {
@@ -46,14 +46,15 @@ public final class RecommendationRefresher implements AutoCloseable {
      */
     static final int CHUNK = 256;
     /**
-     * NOWCAST_REFRESHER_REST_PERCENT's default: after each round, rest as long as it took, so the refresher
-     * takes at most half a core and half its share of Redis. Not resting (0) merged 4,000–4,700 users a
-     * second against 1,600–2,200 at 20 K events/s on a 2-core machine, and bench/speed-layer's user-key
-     * p99 was 1.4 / 1.1 s against 1.6 / 2.5 s, but the REST API's p99 under that ingest rose to 25.8 ms
-     * (one {@code RUNS=3 bench/serving}) against 11.7–16.7 ms with the rest (README, Benchmarks, "The
-     * refresher's rest").
+     * NOWCAST_REFRESHER_REST_PERCENT's default: no rest while users wait. With rounds of a whole queue, not
+     * resting took the REST API's p99 under 20 K events/s of ingest to 25.8 ms (one {@code RUNS=3
+     * bench/serving}), so the default was 100 (rest as long as each round took). With rounds of
+     * {@link #CHUNK}, the same run without a rest gave 11.6 ms, and on one stack at 20 K events/s the user
+     * key's p99 was 439 / 457 ms without the rest against 574 / 963 ms with it (README, Benchmarks, "The
+     * refresher's rounds"). An operator who wants the refresher to leave more of the machine to everything
+     * else raises it (100: at most half a core).
      */
-    public static final int DEFAULT_REST_PERCENT = 100;
+    public static final int DEFAULT_REST_PERCENT = 0;
 
     private final RedisClient redis;
     private final RedisKeys keys;

@@ -59,9 +59,9 @@ class SpeedConfigTest {
     }
 
     @Test
-    void theRefresherRestsAsLongAsEachRoundUnlessToldOtherwise() {
-        assertEquals(100, SpeedConfig.from(new Env(Map.of())).refresherRestPercent());
-        assertEquals(0, SpeedConfig.from(new Env(Map.of("NOWCAST_REFRESHER_REST_PERCENT", "0"))).refresherRestPercent());
+    void theRefresherDoesNotRestBetweenRoundsUnlessToldTo() {
+        assertEquals(0, SpeedConfig.from(new Env(Map.of())).refresherRestPercent());
+        assertEquals(100, SpeedConfig.from(new Env(Map.of("NOWCAST_REFRESHER_REST_PERCENT", "100"))).refresherRestPercent());
         Env.ConfigException e = assertThrows(Env.ConfigException.class,
                 () -> SpeedConfig.from(new Env(Map.of("NOWCAST_REFRESHER_REST_PERCENT", "-1"))));
         assertTrue(e.getMessage().contains("NOWCAST_REFRESHER_REST_PERCENT"), e.getMessage());
