@@ -47,6 +47,14 @@ class RecommendationStoreIT {
         return out;
     }
 
+    /** rs_p000, rs_p001 and rs_p002 in rs/cat, popular in that order; rs_p002 out of stock. */
+    private void threeProductsInOneCategoryTheLastOutOfStock() {
+        for (int i = 0; i < 3; i++) {
+            redis.zadd(keys.category("rs/cat"), 10 - i, id(i));
+            redis.hset(keys.product(id(i)), Map.of("category", "rs/cat", "in_stock", i == 2 ? "false" : "true"));
+        }
+    }
+
     @Test
     void aHeavyViewerStillGetsTheNextBestProductsBeyondTheSharedRange() throws Exception {
         // 200 products, popularity descending with the index; the user viewed the best 130 of them.
@@ -68,10 +76,7 @@ class RecommendationStoreIT {
 
     @Test
     void viewsOlderThan24HoursOfStreamTimeNoLongerExclude() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            redis.zadd(keys.category("rs/cat"), 10 - i, id(i));
-            redis.hset(keys.product(id(i)), Map.of("category", "rs/cat", "in_stock", i == 2 ? "false" : "true"));
-        }
+        threeProductsInOneCategoryTheLastOutOfStock();
         redis.hset(keys.interest(8), "rs/cat", "1");
         redis.zadd(keys.viewed(8), 1_000_000_000_000L - 86_400_000L, id(0));
         redis.zadd(keys.viewed(8), 1_000_000_000_000L - 86_399_999L, id(1));
@@ -81,10 +86,7 @@ class RecommendationStoreIT {
 
     @Test
     void factsKeptBetweenRefreshesGoWhenTheCatalogVersionMovesAndNeverHideAProductBackInStock() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            redis.zadd(keys.category("rs/cat"), 10 - i, id(i));
-            redis.hset(keys.product(id(i)), Map.of("category", "rs/cat", "in_stock", i == 2 ? "false" : "true"));
-        }
+        threeProductsInOneCategoryTheLastOutOfStock();
         redis.hset(keys.interest(8), "rs/cat", "1");
         RecommendationStore.FactsCache cache = new RecommendationStore.FactsCache();
         store.refresh(List.of(8L), 20, cache);

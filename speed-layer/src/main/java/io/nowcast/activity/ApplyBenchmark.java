@@ -1,13 +1,11 @@
 package io.nowcast.activity;
 
-import io.nowcast.activity.ActivityApplier.Kind;
 import io.nowcast.activity.ActivityApplier.Record;
 import io.nowcast.config.Endpoints;
 import io.nowcast.config.Env;
 import io.nowcast.redis.RedisKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -40,13 +38,9 @@ public final class ApplyBenchmark {
             int perTrendingFlush = args.length > 2 ? Integer.parseInt(args[2]) : perFlush;
             ActivityApplier trending = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults(), ActivityApplier.Lane.TRENDING);
             ActivityApplier users = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults(), ActivityApplier.Lane.USERS);
-            Random rnd = new Random(7);
-            long[] sessions = new long[1000];
-            for (int i = 0; i < sessions.length; i++) {
-                sessions[i] = 1 + rnd.nextInt(10_000);
-            }
+            BenchSessions sessions = new BenchSessions(new Random(7), 200);
+            BenchSessions.Products products = (user, rnd) -> "p" + (int) Math.min(1999, Math.abs(rnd.nextGaussian() * 400));
             long time = 1_790_000_000_000L;
-            long offset = 0;
             long cpu0 = 0;
             long wall0 = 0;
             long events = 0;
@@ -57,17 +51,8 @@ public final class ApplyBenchmark {
                     wall0 = System.nanoTime();
                     events = 0;
                 }
-                List<Record> records = new ArrayList<>(perFlush);
-                for (int i = 0; i < perFlush; i++) {
-                    int s = rnd.nextInt(sessions.length);
-                    if (rnd.nextInt(200) == 0) {
-                        sessions[s] = 1 + rnd.nextInt(10_000); // a session ends, another user's starts
-                    }
-                    int r = rnd.nextInt(100);
-                    Kind kind = r < 70 ? Kind.PAGE_VIEW : r < 85 ? Kind.CLICK : r < 92 ? Kind.SEARCH : r < 98 ? Kind.ADD_TO_CART : Kind.PURCHASE;
-                    String product = "p" + (int) Math.min(1999, Math.abs(rnd.nextGaussian() * 400));
-                    records.add(new Record(offset++, kind, sessions[s], product, time++));
-                }
+                List<Record> records = sessions.next(perFlush, products, time, 1);
+                time += perFlush;
                 for (int from = 0; from < records.size(); from += perTrendingFlush) {
                     trending.apply(0, records.subList(from, Math.min(records.size(), from + perTrendingFlush)));
                 }

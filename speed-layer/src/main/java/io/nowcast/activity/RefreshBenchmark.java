@@ -1,6 +1,5 @@
 package io.nowcast.activity;
 
-import io.nowcast.activity.ActivityApplier.Kind;
 import io.nowcast.activity.ActivityApplier.Record;
 import io.nowcast.config.Endpoints;
 import io.nowcast.config.Env;
@@ -8,12 +7,9 @@ import io.nowcast.recommend.RecommendationStore;
 import io.nowcast.redis.RedisKeys;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -63,34 +59,17 @@ public final class RefreshBenchmark {
                 }
                 ActivityApplier trending = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults(), ActivityApplier.Lane.TRENDING);
                 ActivityApplier users = new ActivityApplier(redis, keys, ActivityApplier.Settings.defaults(), ActivityApplier.Lane.USERS);
-                Random rnd = new Random(7);
-                long[] sessions = new long[1000];
-                for (int i = 0; i < sessions.length; i++) {
-                    sessions[i] = 1 + rnd.nextInt(10_000);
-                }
+                BenchSessions sessions = new BenchSessions(new Random(7), 12);
                 long time = 1_790_000_000_000L;
-                long offset = 0;
                 int perFlush = 2000;
                 for (int applied = 0; applied < events; applied += perFlush) {
-                    List<Record> records = new ArrayList<>(perFlush);
-                    for (int i = 0; i < perFlush; i++) {
-                        int s = rnd.nextInt(sessions.length);
-                        if (rnd.nextInt(12) == 0) {
-                            sessions[s] = 1 + rnd.nextInt(10_000); // a session ends, another user's starts
-                        }
-                        int r = rnd.nextInt(100);
-                        Kind kind = r < 70 ? Kind.PAGE_VIEW : r < 85 ? Kind.CLICK : r < 92 ? Kind.SEARCH : r < 98 ? Kind.ADD_TO_CART : Kind.PURCHASE;
-                        records.add(new Record(offset++, kind, sessions[s], "p" + product(sessions[s], rnd), time));
-                        time += 5; // 200 events a second of stream time: 24 h of history is never reached
-                    }
+                    // 200 events a second of stream time: 24 h of history is never reached.
+                    List<Record> records = sessions.next(perFlush, (user, rnd) -> "p" + product(user, rnd), time, 5);
+                    time += 5L * perFlush;
                     trending.apply(0, records);
                     users.apply(0, records);
                 }
-                Set<Long> open = new LinkedHashSet<>();
-                for (long u : sessions) {
-                    open.add(u);
-                }
-                List<Long> round = new ArrayList<>(open);
+                List<Long> round = sessions.openUsers();
                 RecommendationStore store = new RecommendationStore(redis, keys);
                 RecommendationStore.FactsCache facts = new RecommendationStore.FactsCache();
                 long cpu = 0;
