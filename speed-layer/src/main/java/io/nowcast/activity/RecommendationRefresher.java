@@ -28,8 +28,8 @@ import redis.clients.jedis.resps.Tuple;
  * <p>A user waiting in the queue is queued once, however many of their events arrive, and keeps the
  * place of their first change, so under overload everyone waits about as long (no user starves). A
  * round takes at most {@link #CHUNK} of the longest-waiting users and writes their keys as soon as they are
- * merged, so a user waits for the users queued before them and one chunk, not for a whole queue's round
- * after the one in progress. A round is followed by a rest of NOWCAST_REFRESHER_REST_PERCENT of its own
+ * merged, so a user waits for the users queued before them and one round, not for the whole queue's round
+ * in progress and then their own. A round is followed by a rest of NOWCAST_REFRESHER_REST_PERCENT of its own
  * time ({@link #DEFAULT_REST_PERCENT}: none by default), which an operator raises to leave more of a core
  * and of Redis to the flushes that keep trending fresh and to the API, and, when it emptied the queue, of
  * at least {@link #ROUND_MS}. Catalog facts of in-stock products are kept from round
@@ -40,7 +40,7 @@ public final class RecommendationRefresher implements AutoCloseable {
     private static final Map<String, RecommendationRefresher> BY_STORE = new ConcurrentHashMap<>();
     private static final int ROUND_MS = 20;
     /**
-     * The most users one round merges. Smaller rounds write keys sooner but read the rounds' shared inputs
+     * The most users one round merges. Smaller rounds write keys sooner but read the shared inputs
      * (category rankings, trending) more often: at 256, bench/refresher's cost per user was within 10 % of
      * rounds of a whole queue (about 1,000 users at 20 K events/s) once catalog facts were kept between rounds.
      */
@@ -61,7 +61,7 @@ public final class RecommendationRefresher implements AutoCloseable {
     private final RecommendationStore store;
     private final RecommendationStore.FactsCache facts = new RecommendationStore.FactsCache();
     private final int n;
-    /** After a round, the thread rests this share of the round's time (and at least {@link #ROUND_MS}). */
+    /** After a round, the thread rests this share of the round's time (and at least {@link #ROUND_MS} once the queue is empty). */
     private final int restPercent;
     private final Object idle = new Object();
     private final Thread thread;
