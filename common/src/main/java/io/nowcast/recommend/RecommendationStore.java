@@ -260,9 +260,13 @@ public final class RecommendationStore {
     private Map<Long, byte[]> merged(List<Long> users, int n, FactsCache cache) {
         Response<String> streamR;
         Response<String> catalogR;
+        Response<String> versionR;
+        Response<String> rulesR;
         try (AbstractPipeline p = redis.pipelined()) {
             streamR = p.get(keys.streamTime());
             catalogR = p.get(keys.catalogVersion()); // before any fact is read: a change after it empties the cache next time
+            versionR = p.get(keys.batchCurrent());
+            rulesR = p.get(keys.rules());
             p.sync();
         }
         Instant stream = instant(streamR.get());
@@ -271,13 +275,6 @@ public final class RecommendationStore {
         // Blocks and exclusions may remove speed items after the fact, so the speed list is read twice as long.
         Map<Long, SpeedInputs> speed = speedInputsExact(users, 2 * n, reads);
 
-        Response<String> versionR;
-        Response<String> rulesR;
-        try (AbstractPipeline p = redis.pipelined()) {
-            versionR = p.get(keys.batchCurrent());
-            rulesR = p.get(keys.rules());
-            p.sync();
-        }
         String version = versionR.get();
         MerchandisingRules rules = RulesJson.read(rulesR.get());
         long since = (stream == null ? 0 : stream.toEpochMilli()) - DAY_MS;
