@@ -68,6 +68,15 @@ class SpeedConfigTest {
     }
 
     @Test
+    void flushesGrowWithTheLoadUpToTenThousandRecordsUnlessToldOtherwise() {
+        assertEquals(10_000, SpeedConfig.from(new Env(Map.of())).flushRecords());
+        assertEquals(2_000, SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_FLUSH_RECORDS", "2000"))).flushRecords());
+        Env.ConfigException e = assertThrows(Env.ConfigException.class,
+                () -> SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_FLUSH_RECORDS", "0"))));
+        assertTrue(e.getMessage().contains("NOWCAST_SPEED_FLUSH_RECORDS"), e.getMessage());
+    }
+
+    @Test
     void anArchiveWithoutAMasterDatasetOrAnUnknownHalfIsAConfigurationError() {
         Env.ConfigException e = assertThrows(Env.ConfigException.class,
                 () -> SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_QUERIES", "archive", "NOWCAST_MASTER_DATASET", "off"))));
