@@ -53,9 +53,10 @@ final class ActivityFlusher {
     private final AtomicBoolean flushAsked = new AtomicBoolean();
     /**
      * How many records a lane may hold before the task waits for it (or NOWCAST_SPEED_FLUSH_RECORDS, if
-     * that is more). Records held here are live heap: at 100 K events/s a backlog of 200 K records a lane
-     * (20 flushes of 10,000) let young collections copy them again and again, pauses of 100–570 ms that
-     * made the lag grow further; records left in Kafka cost the heap nothing.
+     * that is more). Records held here are live heap, copied by every young collection; records left in
+     * Kafka cost the heap nothing. Catching up 450 K records at 100 K events/s with up to 200 K a lane
+     * (20 flushes of 10,000), collections paused 8.6 s in a minute (at most 571 ms); with this cap,
+     * 0.4 s (at most 89 ms).
      */
     static final int BACKLOG_RECORDS = 40_000;
 
