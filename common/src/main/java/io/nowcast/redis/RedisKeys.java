@@ -153,6 +153,22 @@ public final class RedisKeys {
         return prefix + "offsets:trending:" + partition;
     }
 
+    /**
+     * {@code topic-id:{topic}}: STRING, the Kafka topic id (a UUID) of the topic whose offsets the lanes'
+     * watermarks ({@link #activityOffset}, {@link #trendingOffset}) count; a topic created anew counts from 0
+     * again, so the speed layer drops them when the id changes ({@code ActivityTopic}). Writer: speed layer, as
+     * it starts. Permanent.
+     */
+    public String topicId(String topic) {
+        return prefix + "topic-id:" + topic;
+    }
+
+    /** SCAN patterns matching every lane watermark ({@link #activityOffset}, {@link #trendingOffset}) under this prefix. */
+    public String[] watermarkPatterns() {
+        String p = prefix.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
+        return new String[] {p + "offsets:user_activity:*", p + "offsets:trending:*"};
+    }
+
     /** {@link #activityOffset} of each partition, in order, for an MGET. */
     public String[] activityOffsets(int partitions) {
         String[] out = new String[partitions];

@@ -56,6 +56,10 @@ class RedisKeysTest {
         assertEquals("offsets:user_activity:3", keys.activityOffset(3));
         assertArrayEquals(new String[] {"offsets:user_activity:0", "offsets:user_activity:1"}, keys.activityOffsets(2));
         assertEquals("offsets:trending:3", keys.trendingOffset(3));
+        assertEquals("topic-id:user_activity", keys.topicId("user_activity"));
+        assertArrayEquals(new String[] {"offsets:user_activity:*", "offsets:trending:*"}, keys.watermarkPatterns());
+        assertArrayEquals(new String[] {"a\\*b\\?\\[c\\]:offsets:user_activity:*", "a\\*b\\?\\[c\\]:offsets:trending:*"},
+                new RedisKeys("a*b?[c]:").watermarkPatterns());
         assertEquals("dlq:counts", keys.dlqCounts());
         assertEquals("speed:counts", keys.speedCounts());
         assertEquals("interest:expiry:7", keys.interestExpiry(7));

@@ -80,6 +80,10 @@ public final class SpeedQueries {
     }
 
     static StreamingQuery activity(SparkSession spark, SpeedConfig c) throws TimeoutException {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", c.kafkaBootstrap()))) {
+            io.nowcast.activity.ActivityTopic.adopt(Connections.redis(c), new io.nowcast.redis.RedisKeys(c.redisPrefix()), admin, Topics.USER_ACTIVITY);
+        }
         return KafkaEvents.read(spark, c.kafkaBootstrap(), Topics.USER_ACTIVITY, c.startingOffsets())
                 .writeStream().queryName(ACTIVITY)
                 .outputMode("update")
