@@ -56,7 +56,7 @@ final class ActivityFlusher {
      * that is more). Records held here are live heap, copied by every young collection; records left in
      * Kafka cost the heap nothing. Catching up 450 K records at 100 K events/s with up to 200 K a lane
      * (20 flushes of 10,000), collections paused 8.6 s in a minute (at most 571 ms); with this cap,
-     * 0.4 s (at most 89 ms).
+     * 5.0 s (at most 255 ms); one run each (README, Benchmarks, "Flushes that grow with the load").
      */
     static final int BACKLOG_RECORDS = 40_000;
 
