@@ -154,7 +154,7 @@ public final class RedisKeys {
     }
 
     /**
-     * {@code topic-id:{topic}}: STRING, the Kafka topic id (a UUID) of the topic whose offsets the lanes'
+     * {@code topic-id:{topic}}: STRING, the Kafka topic id (a UUID in Kafka's 22-character base64) of the topic whose offsets the lanes'
      * watermarks ({@link #activityOffset}, {@link #trendingOffset}) count; a topic created anew counts from 0
      * again, so the speed layer drops them when the id changes ({@code ActivityTopic}). Writer: speed layer, as
      * it starts. Permanent.

@@ -1,5 +1,6 @@
 package io.nowcast.speed;
 
+import io.nowcast.activity.ActivityTopic;
 import io.nowcast.activity.ActivityWriter;
 import io.nowcast.activity.RecommendationRefresher;
 import io.nowcast.catalog.CatalogRemerge;
@@ -9,7 +10,10 @@ import io.nowcast.master.MasterDataset;
 import io.nowcast.redis.RedisKeys;
 import io.nowcast.topics.Topics;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
@@ -80,9 +84,8 @@ public final class SpeedQueries {
     }
 
     static StreamingQuery activity(SparkSession spark, SpeedConfig c) throws TimeoutException {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                java.util.Map.of("bootstrap.servers", c.kafkaBootstrap()))) {
-            io.nowcast.activity.ActivityTopic.adopt(Connections.redis(c), new io.nowcast.redis.RedisKeys(c.redisPrefix()), admin, Topics.USER_ACTIVITY);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrap()))) {
+            ActivityTopic.adopt(Connections.redis(c), new RedisKeys(c.redisPrefix()), admin, Topics.USER_ACTIVITY);
         }
         return KafkaEvents.read(spark, c.kafkaBootstrap(), Topics.USER_ACTIVITY, c.startingOffsets())
                 .writeStream().queryName(ACTIVITY)
