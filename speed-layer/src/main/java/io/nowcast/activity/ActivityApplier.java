@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
@@ -102,6 +103,9 @@ public final class ActivityApplier implements AutoCloseable {
     private final Lane lane;
     /** Test hook: runs between the read and the transaction, where a second writer would strike. */
     Runnable afterRead = () -> { };
+    /** Test hook: the wall clock that decides when a key's TTL is refreshed. */
+    LongSupplier wallClock = System::currentTimeMillis;
+    private final TtlRefreshes ttls = new TtlRefreshes();
     private Connection connection;
 
     public ActivityApplier(RedisClient redis, RedisKeys keys, Settings settings, Lane lane) {
@@ -142,10 +146,12 @@ public final class ActivityApplier implements AutoCloseable {
                         });
                 // Round trip 2: MULTI, the writes, EXEC.
                 Transaction tx = new Transaction(c, true, false);
+                long wallNow = wallClock.getAsLong();
+                List<String> expiring = new ArrayList<>();
                 if (lane == Lane.TRENDING) {
                     writeTrending(tx, delta, watermarkKey);
                 } else {
-                    write(tx, delta, watermarkKey);
+                    write(tx, delta, watermarkKey, wallNow, expiring);
                 }
                 Response<Object> swept = lane == Lane.TRENDING
                         ? tx.eval(FINISH_TRENDING.source(), List.of(), trendingArgs(delta))
@@ -160,6 +166,7 @@ public final class ActivityApplier implements AutoCloseable {
                         throw new IllegalStateException("applying a flush of partition " + partition + " to Redis failed", e);
                     }
                 }
+                ttls.refreshed(expiring, wallNow);
                 Set<Long> dirty = new LinkedHashSet<>(delta.dirtyUsers);
                 for (Object user : lane == Lane.TRENDING ? List.of() : (List<?>) swept.get()) {
                     dirty.add(Long.parseLong(user instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : user.toString()));
@@ -203,23 +210,26 @@ public final class ActivityApplier implements AutoCloseable {
         tx.set(watermarkKey, Long.toString(d.lastOffset));
     }
 
-    /** Queues a users flush's deltas as plain commands, the new watermark last. */
-    private void write(Transaction tx, ActivityDelta d, String watermarkKey) {
+    /**
+     * Queues a users flush's deltas as plain commands, the new watermark last. A per-user key gets its TTL
+     * when {@link TtlRefreshes} says it is due, and is added to {@code expiring}.
+     */
+    private void write(Transaction tx, ActivityDelta d, String watermarkKey, long wallNow, List<String> expiring) {
         long userTtl = settings.userTtl().toSeconds();
         d.viewedAt.forEach((user, products) -> {
             String key = keys.viewed(user);
             zaddGreater(tx, key, products);
-            tx.expire(key, userTtl);
+            expireIfDue(tx, key, userTtl, wallNow, expiring);
         });
         d.interests.forEach((user, categories) -> {
             String key = keys.interest(user);
             categories.forEach((category, views) -> tx.hincrBy(key, category, views));
-            tx.expire(key, userTtl);
+            expireIfDue(tx, key, userTtl, wallNow, expiring);
         });
         d.interestExpiries.forEach((user, fields) -> {
             String key = keys.interestExpiry(user);
             fields.forEach((field, views) -> tx.hincrBy(key, field, views));
-            tx.expire(key, userTtl);
+            expireIfDue(tx, key, userTtl, wallNow, expiring);
         });
         if (!d.interestDue.isEmpty()) {
             Map<String, Double> due = new HashMap<>();
@@ -246,7 +256,7 @@ public final class ActivityApplier implements AutoCloseable {
         d.cartedAt.forEach((user, products) -> {
             String key = keys.carted(user);
             zaddGreater(tx, key, products);
-            tx.expire(key, userTtl);
+            expireIfDue(tx, key, userTtl, wallNow, expiring);
         });
         if (!d.dirtyUsers.isEmpty()) {
             // Queued for a re-merge in the same transaction: a crash can delay a user's key, never lose it.
@@ -258,6 +268,13 @@ public final class ActivityApplier implements AutoCloseable {
         d.dlqCounts.forEach((reason, n) -> tx.hincrBy(keys.dlqCounts(), reason, n));
         d.kindCounts.forEach((kind, n) -> tx.hincrBy(keys.speedCounts(), kind, n));
         tx.set(watermarkKey, Long.toString(d.lastOffset));
+    }
+
+    private void expireIfDue(Transaction tx, String key, long ttlSeconds, long wallNow, List<String> expiring) {
+        if (ttls.due(key, wallNow)) {
+            tx.expire(key, ttlSeconds);
+            expiring.add(key);
+        }
     }
 
     private static void zaddGreater(Transaction tx, String key, Map<String, Long> members) {

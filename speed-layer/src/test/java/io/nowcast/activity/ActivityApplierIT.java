@@ -142,6 +142,34 @@ class ActivityApplierIT {
         assertEquals("3", redis.hget(keys.trending(at("10:00")), "p1"), "each view counted once");
         assertEquals(3.0, redis.zscore(keys.category("shoes/running"), "p1"));
         assertEquals("2", redis.get(keys.activityOffset(0)));
+        assertTrue(redis.ttl(keys.viewed(3)) > 0, "the aborted attempt's EXPIRE was sent again: " + redis.ttl(keys.viewed(3)));
+    }
+
+    @Test
+    void perUserKeysGetTheirTtlWhenFirstTouchedAndAgainOnlyOnceThePeriodIsOver() {
+        catalog("p1", "shoes/running");
+        long[] wall = {1_000_000};
+        script.users.wallClock = () -> wall[0];
+        String[] userKeys = {keys.viewed(1), keys.interest(1), keys.interestExpiry(1), keys.carted(1)};
+        long fullTtl = ActivityApplier.Settings.defaults().userTtl().toSeconds();
+        script.apply(0, List.of(view(1, "p1", at("10:01")), new Record(nextOffset++, ADD_TO_CART, 1, "p1", at("10:02").toEpochMilli())));
+        for (String k : userKeys) {
+            assertTrue(redis.ttl(k) > fullTtl - 60, k + " has the user TTL: " + redis.ttl(k));
+            redis.expire(k, 100); // shortened, to see whether the next flush refreshes it
+        }
+
+        wall[0] += TtlRefreshes.EVERY.toMillis() - 1;
+        script.apply(0, List.of(view(1, "p1", at("10:03")), new Record(nextOffset++, ADD_TO_CART, 1, "p1", at("10:04").toEpochMilli())));
+        for (String k : userKeys) {
+            assertTrue(redis.ttl(k) <= 100, k + " was left alone within the period: " + redis.ttl(k));
+        }
+        assertEquals("2", redis.hget(keys.interest(1), "shoes/running"), "the flush itself applied");
+
+        wall[0] += 1;
+        script.apply(0, List.of(view(1, "p1", at("10:05")), new Record(nextOffset++, ADD_TO_CART, 1, "p1", at("10:06").toEpochMilli())));
+        for (String k : userKeys) {
+            assertTrue(redis.ttl(k) > fullTtl - 60, k + " was refreshed once the period was over: " + redis.ttl(k));
+        }
     }
 
     @Test
