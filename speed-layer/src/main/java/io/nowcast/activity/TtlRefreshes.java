@@ -10,8 +10,9 @@ import java.util.Map;
  * {@code EXPIRE} for a key at most once every {@link #EVERY} instead of in every flush that touches it.
  * A user's TTL (25 h by default) is wall-clock garbage collection for users who stop coming, not part of
  * the semantics, which readers apply by event time; refreshed at most every 30 minutes, a key still lives
- * at least 24.5 h after its user's last event. At 20 K events/s the users lane sent one {@code EXPIRE}
- * for every three commands in its transactions (about 16,000 a second).
+ * at least 24.5 h after its user's last event. Sent in every flush, {@code EXPIRE} was 159 K of the
+ * 686 K commands Redis ran in 10 s at 20 K events/s ({@code INFO commandstats}); {@code bench/redis-apply}
+ * went from 33.9 to 29.4 µs of Redis CPU an event with flushes of 500 records, 17.5 to 11.6 with 5,000.
  *
  * <p>Only keys that nothing but their TTL deletes need one: a key this applier refreshed lately can only
  * have gone by {@code finish_flush.lua}'s sweep, which deletes an interest hash when its last category

@@ -19,11 +19,31 @@ end
 
 -- A window's new top 10, from its old top 10 and the products this flush counted, with their new
 -- counts. Counts only grow, so a product in neither set stays below every old member: nothing is missed.
+-- Nor can a counted product that ranks below the old tenth get in (the old members' counts only grew),
+-- so with a full top 10 only the counted products that beat its tenth, or were in it, are ranked: most
+-- of a flush's products are the long tail, and sorting all of them cost the script most of its time.
 local function rewriteTop(topKey, counted)
   local all = redis.call('HGETALL', topKey)
   local candidates = {}
-  for i = 1, #all, 2 do candidates[all[i]] = tonumber(all[i + 1]) end
-  for product, c in pairs(counted) do candidates[product] = c end
+  local size = 0
+  local lastCount, lastProduct
+  for i = 1, #all, 2 do
+    local product, c = all[i], tonumber(all[i + 1])
+    candidates[product] = c
+    size = size + 1
+    if lastCount == nil or better(lastCount, lastProduct, c, product) then
+      lastCount, lastProduct = c, product
+    end
+  end
+  local full = size >= TOP
+  local changed = false
+  for product, c in pairs(counted) do
+    if not full or candidates[product] ~= nil or better(c, product, lastCount, lastProduct) then
+      candidates[product] = c
+      changed = true
+    end
+  end
+  if not changed then return end
   local list = {}
   for product, c in pairs(candidates) do list[#list + 1] = {product, c} end
   table.sort(list, function(a, b) return better(a[2], a[1], b[2], b[1]) end)

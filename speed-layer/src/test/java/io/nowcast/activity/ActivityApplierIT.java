@@ -16,13 +16,17 @@ import io.nowcast.testing.TestServers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.resps.Tuple;
 
 /** The exactly-once core of the speed layer, against a real Redis, with hand-computed answers. */
 class ActivityApplierIT {
@@ -82,6 +86,30 @@ class ActivityApplierIT {
         assertEquals("3", top.get("p09"));
         assertNull(top.get("p07"), "p07 is now eleventh: " + top);
         assertEquals(10, top.size());
+    }
+
+    /**
+     * The script ranks only the counted products that can enter the top 10; after every one of many small
+     * flushes of skewed, tie-heavy views the hash must still be the top 10 of all the window's counts.
+     */
+    @Test
+    void afterEveryFlushTheTopTenIsTheBestTenOfAllCountsTiesByProductId() {
+        Random random = new Random(11);
+        for (int flush = 0; flush < 60; flush++) {
+            List<Record> records = new ArrayList<>();
+            for (int i = random.nextInt(8); i >= 0; i--) {
+                int product = (int) Math.min(29, Math.abs(random.nextGaussian() * 10));
+                records.add(view(1 + random.nextInt(5), String.format("p%02d", product), at("10:00").plusSeconds(flush)));
+            }
+            script.trending.apply(0, records);
+            List<Tuple> all = redis.zrangeWithScores(keys.trendingCounts(at("10:00")), 0, -1);
+            List<Tuple> best = new ArrayList<>(all);
+            best.sort(Comparator.comparingDouble(Tuple::getScore).reversed()
+                    .thenComparing(Tuple::getElement));
+            Map<String, String> expected = new HashMap<>();
+            best.subList(0, Math.min(10, best.size())).forEach(t -> expected.put(t.getElement(), Long.toString((long) t.getScore())));
+            assertEquals(expected, redis.hgetAll(keys.trending(at("10:00"))), "after flush " + flush);
+        }
     }
 
     @Test
