@@ -14,8 +14,8 @@ import java.util.Map;
  * 686 K commands Redis ran in 10 s at 20 K events/s ({@code INFO commandstats}); {@code bench/redis-apply}
  * went from 33.9 to 29.4 µs of Redis CPU an event with flushes of 500 records, 17.5 to 11.6 with 5,000.
  *
- * <p>Only keys that nothing but their TTL deletes need one: a key this applier refreshed lately can only
- * have gone by {@code finish_flush.lua}'s sweep, which deletes an interest hash when its last category
+ * <p>A key this applier refreshed lately (its TTL is at least 24.5 h away) can have gone since only by
+ * {@code finish_flush.lua}'s sweep, which deletes a user's interest hashes when their last category
  * expires. Such a key is back within the period only if stream time ran 24 h ahead within it (a
  * backfill), and it then has no TTL until the period is over; the same sweep empties and deletes it again.
  * Holds at most {@link #MAX_KEYS} keys, dropping those refreshed longest ago, which are also the ones due
