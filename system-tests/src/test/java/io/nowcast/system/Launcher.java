@@ -62,9 +62,11 @@ final class Launcher {
     }
 
     Result run(String... args) {
+        Path out = null;
+        Path err = null;
         try {
-            Path out = Files.createTempFile("nowcast-out", ".txt");
-            Path err = Files.createTempFile("nowcast-err", ".txt");
+            out = Files.createTempFile("nowcast-out", ".txt");
+            err = Files.createTempFile("nowcast-err", ".txt");
             Process p = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -76,6 +78,19 @@ final class Launcher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        } finally {
+            deleteQuietly(out);
+            deleteQuietly(err);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            if (file != null) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            // a file left in the temporary folder is no reason to fail a test
         }
     }
 
