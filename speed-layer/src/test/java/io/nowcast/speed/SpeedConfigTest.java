@@ -58,22 +58,25 @@ class SpeedConfigTest {
         assertTrue(e.getMessage().contains("NOWCAST_SPEED_REFRESHER=maybe"), e.getMessage());
     }
 
+    /** The setting is refused with an error that names the variable. */
+    private static void assertRejectedNaming(String variable, String value) {
+        Env.ConfigException e = assertThrows(Env.ConfigException.class,
+                () -> SpeedConfig.from(new Env(Map.of(variable, value))));
+        assertTrue(e.getMessage().contains(variable), e.getMessage());
+    }
+
     @Test
     void theRefresherDoesNotRestBetweenRoundsUnlessToldTo() {
         assertEquals(0, SpeedConfig.from(new Env(Map.of())).refresherRestPercent());
         assertEquals(100, SpeedConfig.from(new Env(Map.of("NOWCAST_REFRESHER_REST_PERCENT", "100"))).refresherRestPercent());
-        Env.ConfigException e = assertThrows(Env.ConfigException.class,
-                () -> SpeedConfig.from(new Env(Map.of("NOWCAST_REFRESHER_REST_PERCENT", "-1"))));
-        assertTrue(e.getMessage().contains("NOWCAST_REFRESHER_REST_PERCENT"), e.getMessage());
+        assertRejectedNaming("NOWCAST_REFRESHER_REST_PERCENT", "-1");
     }
 
     @Test
     void flushesGrowWithTheLoadUpToTenThousandRecordsUnlessToldOtherwise() {
         assertEquals(10_000, SpeedConfig.from(new Env(Map.of())).flushRecords());
         assertEquals(2_000, SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_FLUSH_RECORDS", "2000"))).flushRecords());
-        Env.ConfigException e = assertThrows(Env.ConfigException.class,
-                () -> SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_FLUSH_RECORDS", "0"))));
-        assertTrue(e.getMessage().contains("NOWCAST_SPEED_FLUSH_RECORDS"), e.getMessage());
+        assertRejectedNaming("NOWCAST_SPEED_FLUSH_RECORDS", "0");
     }
 
     @Test
