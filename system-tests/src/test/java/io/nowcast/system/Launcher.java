@@ -161,9 +161,14 @@ final class Launcher {
         StringBuilder b = new StringBuilder("\n--- pid " + p.pid() + ": ");
         try {
             Files.readAllLines(Path.of("/proc", String.valueOf(p.pid()), "status")).stream()
-                    .filter(line -> line.startsWith("Sig") || line.startsWith("State")).forEach(line -> b.append(line).append("; "));
+                    .filter(line -> line.startsWith("Sig") || line.startsWith("ShdPnd") || line.startsWith("State")).forEach(line -> b.append(line).append("; "));
         } catch (IOException e) {
             b.append("(no /proc status: ").append(e).append(')');
+        }
+        try {
+            b.append("wchan ").append(Files.readString(Path.of("/proc", String.valueOf(p.pid()), "wchan")));
+        } catch (IOException e) {
+            b.append("(no wchan: ").append(e).append(')');
         }
         p.children().forEach(c -> b.append("\n  child ").append(c.pid()).append(": ").append(c.info().commandLine().orElse("?")));
         return b.toString();

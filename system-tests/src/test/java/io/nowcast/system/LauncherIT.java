@@ -246,7 +246,7 @@ class LauncherIT {
             pids.values().forEach(pid -> assertTrue(Launcher.alive(pid)));
 
             // What a terminal's Ctrl-C does: SIGINT to the launcher.
-            new ProcessBuilder("kill", "-INT", String.valueOf(demo.process().pid())).start().waitFor();
+            assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(demo.process().pid())).start().waitFor(), "kill -INT failed");
             assertTrue(demo.process().waitFor(180, TimeUnit.SECONDS), "demo did not stop within 180 s of SIGINT: " + demo
                     + Launcher.signalsAndChildren(demo.process()));
             assertEquals(130, demo.process().exitValue(), demo.toString());
