@@ -44,7 +44,10 @@ public final class JobProcess {
                 throw new AssertionError("run through failsafe: it passes Spark's JVM options as nowcast.spark.jvm.opens");
             }
             cmd.addAll(Arrays.asList(opens.trim().split("\\s+")));
-            cmd.addAll(List.of("-Xmx1g", "-cp", cp, mainClass));
+            // Spark's scratch folders and the native libraries it unpacks go to java.io.tmpdir, and a job
+            // killed with -9 leaves them there: keep them under this module's target, not /tmp.
+            Path tmp = Files.createDirectories(Path.of("target", "job-tmp").toAbsolutePath());
+            cmd.addAll(List.of("-Xmx1g", "-Djava.io.tmpdir=" + tmp, "-cp", cp, mainClass));
             cmd.addAll(Arrays.asList(args));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);
