@@ -312,13 +312,14 @@ public final class RecommendationStore {
         reads.fetchFacts(candidates);
         Map<String, MergeInputs.ProductFacts> facts = reads.facts;
 
+        RecommendationJson.Round round = RecommendationJson.Round.of(now, stream, version, rules.version());
         Map<Long, byte[]> out = new LinkedHashMap<>();
         for (long u : users) {
             SpeedInputs in = speed.get(u);
             Map<String, List<Neighbour>> mine = new LinkedHashMap<>();
             recent.get(u).forEach(r -> mine.put(r, neighbours.getOrDefault(r, List.of())));
             MergeInputs merge = new MergeInputs(cf.get(u), mine, SpeedRecommendations.compute(in, 2 * n), in.bought(), facts, rules);
-            out.put(u, RecommendationJson.utf8(u, RecommendationMerger.merge(merge, n), now, stream, version, rules.version()));
+            out.put(u, RecommendationJson.utf8(u, RecommendationMerger.merge(merge, n), round));
         }
         return out;
     }
