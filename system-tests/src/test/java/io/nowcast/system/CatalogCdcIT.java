@@ -153,8 +153,10 @@ class CatalogCdcIT {
             Path log = tmp.resolve(name + ".log");
             JobProcess cdc = startCdc(env, log);
             try {
-                // The initial snapshot reaches Redis: details, the category index, the product set.
-                Await.until(() -> redis.exists(keys.product(run + "_4")), 90, "the snapshot in Redis; cdc log " + log);
+                // The initial snapshot reaches Redis: details, the category index, the product set. Products
+                // are keyed to several partitions, each applied by its own task, so any of them may land last.
+                Await.until(() -> redis.exists(keys.product(run + "_1"), keys.product(run + "_2"), keys.product(run + "_3"),
+                        keys.product(run + "_4")) == 4, 90, "the snapshot in Redis; cdc log " + log);
                 assertEquals(Map.of("product_id", run + "_1", "name", "Shoe 1", "category", shoes, "price", "10.0",
                         "description", "first", "image_url", "https://img/1", "in_stock", "true"), redis.hgetAll(keys.product(run + "_1")));
                 assertEquals(4, redis.zcard(keys.category(shoes)));
