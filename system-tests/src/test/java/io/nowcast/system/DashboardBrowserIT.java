@@ -195,7 +195,15 @@ class DashboardBrowserIT {
         ChromeOptions o = new ChromeOptions();
         o.setBinary("/usr/bin/chromium");
         o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
+        // Chromium keeps its singleton socket in TMPDIR and leaves it behind: keep it under target, not /tmp.
+        Path tmp;
+        try {
+            tmp = Files.createDirectories(Path.of("target", "chromium-tmp").toAbsolutePath());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .withEnvironment(Map.of("TMPDIR", tmp.toString())).build();
         return new ChromeDriver(service, o);
     }
 
