@@ -184,28 +184,41 @@ public final class RecommendationRefresher implements AutoCloseable {
         }
     }
 
+    /**
+     * One round: claims up to {@link #CHUNK} of the longest-waiting users, merges them and writes their
+     * keys, then lets go of them; how many it merged (0: the queue was empty). The thread's loop, and
+     * bench/refresher, which times exactly this.
+     */
+    int round() {
+        List<Long> batch = claim(CHUNK);
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        try {
+            store.refresh(batch, n, facts);
+        } catch (RuntimeException e) {
+            requeueClaimed();
+            throw e;
+        }
+        release(batch);
+        return batch.size();
+    }
+
     private void run() {
         while (true) {
             long pauseMs = ROUND_MS;
             try {
                 working = true;
-                List<Long> batch = claim(CHUNK);
-                if (!batch.isEmpty()) {
-                    long t0 = System.nanoTime();
-                    long c0 = THREADS.getCurrentThreadCpuTime();
-                    try {
-                        store.refresh(batch, n, facts);
-                    } catch (RuntimeException e) {
-                        requeueClaimed();
-                        throw e;
-                    }
-                    release(batch);
+                long t0 = System.nanoTime();
+                long c0 = THREADS.getCurrentThreadCpuTime();
+                int merged = round();
+                if (merged > 0) {
                     long busy = System.nanoTime() - t0;
                     busyNanos += busy;
                     cpuNanos += THREADS.getCurrentThreadCpuTime() - c0;
                     rounds++;
-                    usersRefreshed += batch.size();
-                    pauseMs = pauseAfter(busy / 1_000_000, restPercent, batch.size() == CHUNK);
+                    usersRefreshed += merged;
+                    pauseMs = pauseAfter(busy / 1_000_000, restPercent, merged == CHUNK);
                 }
                 report();
             } catch (RuntimeException e) {

@@ -3,7 +3,6 @@ package io.nowcast.activity;
 import io.nowcast.activity.ActivityApplier.Record;
 import io.nowcast.config.Endpoints;
 import io.nowcast.config.Env;
-import io.nowcast.recommend.RecommendationStore;
 import io.nowcast.redis.RedisKeys;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -16,15 +15,15 @@ import redis.clients.jedis.RedisClient;
  * The refresher's cost per user alone (bench/refresher): fills Redis through {@link ActivityApplier} with
  * activity shaped like the shop simulator's: 1,000 concurrent sessions of about 12 events among 10,000 users,
  * 1,000 products in 50 categories, each user with one to three favourite categories that get 80 % of their
- * views (the rest go to the shop's popular products), 70 % page views. Then it re-merges the users of the
- * open sessions again and again, as the refresher does under load (about that many users are always
- * waiting at 20 K events/s), keeping catalog facts between calls as the refresher does, and prints this
- * thread's CPU, the wall time and the Redis server's CPU per user merged (from /proc, so Redis must run on
- * this machine). The first rounds warm the JIT up and are not counted. Keys go under a prefix of their own
+ * views (the rest go to the shop's popular products), 70 % page views. Then it queues the users of the
+ * open sessions in the re-merge queue again and again (about that many users are always waiting at 20 K
+ * events/s) and works the queue off with the refresher's own rounds ({@link RecommendationRefresher#round}:
+ * claim, merge, write, let go; catalog facts kept between rounds), and prints this thread's CPU, the wall
+ * time and the Redis server's CPU per user merged (from /proc, so Redis must run on this machine). Queueing
+ * is not timed. The first rounds warm the JIT up and are not counted. Keys go under a prefix of their own
  * and are deleted at the end.
  *
- * <p>Arguments: events to apply first, rounds to count, warm-up rounds, and optionally the most users one
- * {@code refresh} call takes (the open sessions' users are then merged in calls of that many, as the refresher's rounds).
+ * <p>Arguments: events to apply first, rounds to count, warm-up rounds.
  */
 public final class RefreshBenchmark {
     private static final int PRODUCTS = 1000;
@@ -47,7 +46,6 @@ public final class RefreshBenchmark {
         int events = Integer.parseInt(args[0]);
         int rounds = Integer.parseInt(args[1]);
         int warmup = Integer.parseInt(args[2]);
-        int chunk = args.length > 3 ? Integer.parseInt(args[3]) : Integer.MAX_VALUE;
         Endpoints endpoints = Endpoints.from(Env.system());
         String prefix = "bench:refresh:" + ProcessHandle.current().pid() + ":";
         RedisKeys keys = new RedisKeys(prefix);
@@ -70,20 +68,22 @@ public final class RefreshBenchmark {
                     users.apply(0, records);
                 }
                 List<Long> round = sessions.openUsers();
-                RecommendationStore store = new RecommendationStore(redis, keys);
-                RecommendationStore.FactsCache facts = new RecommendationStore.FactsCache();
+                Map<String, Double> queued = new java.util.HashMap<>();
+                round.forEach(u -> queued.put(Long.toString(u), 0.0));
+                RecommendationRefresher refresher = new RecommendationRefresher(redis, keys, 20);
                 long cpu = 0;
                 long user = 0;
                 long wall = 0;
                 long redisTicks = 0;
                 long merged = 0;
                 for (int r = 0; r < warmup + rounds; r++) {
+                    redis.zadd(keys.recommendationsDirty(), queued); // as the flushes queue them
                     long t0 = System.nanoTime();
                     long c0 = threads.getCurrentThreadCpuTime();
                     long u0 = threads.getCurrentThreadUserTime();
                     long r0 = ApplyBenchmark.redisCpuTicks();
-                    for (int from = 0; from < round.size(); from += chunk) {
-                        store.refresh(round.subList(from, Math.min(round.size(), from + chunk)), 20, facts);
+                    while (refresher.round() > 0) {
+                        // the refresher's own rounds, back to back: claim, merge, write, let go
                     }
                     if (r >= warmup) {
                         redisTicks += ApplyBenchmark.redisCpuTicks() - r0;
@@ -94,7 +94,7 @@ public final class RefreshBenchmark {
                     }
                 }
                 System.out.printf("users_per_round=%d chunk=%d rounds=%d cpu_us_per_user=%.1f user_cpu_us_per_user=%.1f wall_us_per_user=%.1f redis_cpu_us_per_user=%.1f%n",
-                        round.size(), Math.min(chunk, round.size()), rounds, cpu / 1e3 / merged, user / 1e3 / merged, wall / 1e3 / merged, redisTicks * 10_000.0 / merged);
+                        round.size(), Math.min(RecommendationRefresher.CHUNK, round.size()), rounds, cpu / 1e3 / merged, user / 1e3 / merged, wall / 1e3 / merged, redisTicks * 10_000.0 / merged);
             } finally {
                 for (String k : redis.keys(prefix + "*")) {
                     redis.unlink(k);
