@@ -61,21 +61,30 @@ public final class RecommendationStore {
      */
     Map<Long, SpeedInputs> speedInputs(List<Long> users, int n, boolean perUser, Reads reads) {
         long now = reads.stream == null ? 0 : reads.stream.toEpochMilli();
-        String latest = latestWindow();
+        String latest = reads.latestWindow;
 
         Map<Long, Response<Map<String, String>>> interests = new HashMap<>();
         Map<Long, Response<List<String>>> viewed = new HashMap<>();
         Map<Long, Response<List<Tuple>>> bought = new HashMap<>();
+        Map<Long, Response<String>> cf = new HashMap<>();
+        Map<Long, Response<List<Tuple>>> carted = new HashMap<>();
         Response<Map<String, String>> trendingTop;
         try (AbstractPipeline p = redis.pipelined()) {
             for (long u : users) {
                 interests.put(u, p.hgetAll(keys.interest(u)));
                 viewed.put(u, p.zrangeByScore(keys.viewed(u), "(" + (now - DAY_MS), "+inf"));
                 bought.put(u, p.zrangeByScoreWithScores(keys.bought(u), "-inf", "+inf"));
+                if (reads.batchVersion != null && !reads.cf.containsKey(u)) {
+                    // The merge's own per-user reads ride along: one round trip fewer.
+                    cf.put(u, p.hget(keys.cf(reads.batchVersion), Long.toString(u)));
+                    carted.put(u, p.zrangeByScoreWithScores(keys.carted(u), "(" + reads.cartedSince, "+inf"));
+                }
             }
             trendingTop = latest == null ? null : p.hgetAll(keys.trending(java.time.LocalDateTime.parse(latest).toInstant(java.time.ZoneOffset.UTC)));
             p.sync();
         }
+        cf.forEach((u, r) -> reads.cf.put(u, r.get()));
+        carted.forEach((u, r) -> reads.carted.put(u, r.get()));
 
         Map<Long, List<Map.Entry<String, Long>>> topOf = new HashMap<>();
         Map<String, Integer> needed = new LinkedHashMap<>();
@@ -116,7 +125,8 @@ public final class RecommendationStore {
 
     /** The speed layer's own list for one user, before the merge (the dashboard shows it beside the merged one). */
     public List<RecommendedItem> speedOnly(long userId, int n) {
-        return SpeedRecommendations.compute(speedInputsExact(List.of(userId), n, new Reads(streamTime(), null)).get(userId), n);
+        Reads reads = new Reads(streamTime(), latestWindow(), null);
+        return SpeedRecommendations.compute(speedInputsExact(List.of(userId), n, reads).get(userId), n);
     }
 
     /** The start text of the newest trending window, or null before any view. */
@@ -127,7 +137,8 @@ public final class RecommendationStore {
 
     /**
      * Each category's best {@code need} products by (popularity descending, product id ascending). Redis
-     * orders ties by member descending in reverse ranges, so the lowest score's ties are re-read in order.
+     * orders ties by member descending in reverse ranges, so where a range came back full, the lowest
+     * score's ties are re-read in order.
      */
     private Map<String, List<ScoredProduct>> rankCategories(Map<String, Integer> needed) {
         Map<String, Response<List<Tuple>>> tops = new HashMap<>();
@@ -135,22 +146,32 @@ public final class RecommendationStore {
             needed.forEach((c, need) -> tops.put(c, p.zrevrangeWithScores(keys.category(c), 0, need - 1)));
             p.sync();
         }
+        // A range shorter than asked holds the whole category, ties and all: sorted here, it needs no
+        // second read. Only a full range may have cut a tie at its lowest score in Redis's order.
         Map<String, Response<List<Tuple>>> ties = new HashMap<>();
-        try (AbstractPipeline p = redis.pipelined()) {
-            tops.forEach((c, r) -> {
-                List<Tuple> t = r.get();
-                if (!t.isEmpty()) {
+        tops.forEach((c, r) -> {
+            if (r.get().size() >= needed.get(c)) {
+                ties.put(c, null);
+            }
+        });
+        if (!ties.isEmpty()) {
+            try (AbstractPipeline p = redis.pipelined()) {
+                ties.replaceAll((c, none) -> {
+                    List<Tuple> t = tops.get(c).get();
                     double lowest = t.get(t.size() - 1).getScore();
-                    ties.put(c, p.zrangeByScoreWithScores(keys.category(c), lowest, lowest, 0, needed.get(c)));
-                }
-            });
-            p.sync();
+                    return p.zrangeByScoreWithScores(keys.category(c), lowest, lowest, 0, needed.get(c));
+                });
+                p.sync();
+            }
         }
         Map<String, List<ScoredProduct>> out = new HashMap<>();
         tops.forEach((c, r) -> {
             List<Tuple> t = r.get();
             List<ScoredProduct> list = new ArrayList<>();
-            if (!t.isEmpty()) {
+            if (!ties.containsKey(c)) {
+                t.forEach(x -> list.add(new ScoredProduct(x.getElement(), x.getScore())));
+                list.sort(ScoredProduct.BEST_FIRST);
+            } else {
                 double lowest = t.get(t.size() - 1).getScore();
                 t.stream().filter(x -> x.getScore() > lowest).forEach(x -> list.add(new ScoredProduct(x.getElement(), x.getScore())));
                 list.sort(ScoredProduct.BEST_FIRST);
@@ -182,10 +203,11 @@ public final class RecommendationStore {
     public void writeRecommendations(Map<Long, String> jsonByUser) {
         Map<Long, byte[]> utf8 = new LinkedHashMap<>();
         jsonByUser.forEach((u, json) -> utf8.put(u, json.getBytes(StandardCharsets.UTF_8)));
-        writeUtf8(utf8);
+        writeUtf8(utf8, null);
     }
 
-    private void writeUtf8(Map<Long, byte[]> jsonByUser) {
+    /** The same from UTF-8; then, in the same pipeline, removes the users from {@code releaseFrom} (a sorted set) if it is not null. */
+    private void writeUtf8(Map<Long, byte[]> jsonByUser, String releaseFrom) {
         if (jsonByUser.isEmpty()) {
             return;
         }
@@ -197,6 +219,10 @@ public final class RecommendationStore {
                 written.put(Long.toString(u), now);
             });
             p.zadd(keys.recommendedUsers(), written);
+            if (releaseFrom != null) {
+                // After the keys in the same pipeline: Redis applies them in order, so a user leaves only once written.
+                p.zrem(releaseFrom, written.keySet().toArray(String[]::new));
+            }
             p.sync();
         }
     }
@@ -238,11 +264,19 @@ public final class RecommendationStore {
 
     /** The same, taking catalog facts from {@code cache} where it has them (the refresher, which calls this many times a second). */
     public int refresh(List<Long> users, int n, FactsCache cache) {
+        return refresh(users, n, cache, null);
+    }
+
+    /**
+     * The same, and once their keys are written, removes the users from {@code releaseFrom} (a sorted set;
+     * the refresher's set of users it is merging), in the writes' own round trip.
+     */
+    public int refresh(List<Long> users, int n, FactsCache cache, String releaseFrom) {
         if (users.isEmpty()) {
             return 0;
         }
         Map<Long, byte[]> json = merged(users, n, cache);
-        writeUtf8(json);
+        writeUtf8(json, releaseFrom);
         return json.size();
     }
 
@@ -262,42 +296,33 @@ public final class RecommendationStore {
         Response<String> catalogR;
         Response<String> versionR;
         Response<String> rulesR;
+        Response<List<String>> windowR;
         try (AbstractPipeline p = redis.pipelined()) {
             streamR = p.get(keys.streamTime());
             catalogR = p.get(keys.catalogVersion()); // before any fact is read: a change after it empties the cache next time
             versionR = p.get(keys.batchCurrent());
             rulesR = p.get(keys.rules());
+            windowR = p.zrevrange(keys.trendingWindows(), 0, 0);
             p.sync();
         }
         Instant stream = instant(streamR.get());
         Instant now = Instant.now();
-        Reads reads = new Reads(stream, cache == null ? null : cache.at(catalogR.get()));
+        String version = versionR.get();
+        long since = (stream == null ? 0 : stream.toEpochMilli()) - DAY_MS;
+        List<String> window = windowR.get();
+        Reads reads = new Reads(stream, window.isEmpty() ? null : window.get(0), cache == null ? null : cache.at(catalogR.get()));
+        reads.mergeReads(version, since);
         // Blocks and exclusions may remove speed items after the fact, so the speed list is read twice as long.
         Map<Long, SpeedInputs> speed = speedInputsExact(users, 2 * n, reads);
-
-        String version = versionR.get();
         MerchandisingRules rules = RulesJson.read(rulesR.get());
-        long since = (stream == null ? 0 : stream.toEpochMilli()) - DAY_MS;
-
-        Map<Long, Response<String>> cfR = new HashMap<>();
-        Map<Long, Response<List<Tuple>>> cartedR = new HashMap<>();
-        if (version != null) {
-            try (AbstractPipeline p = redis.pipelined()) {
-                for (long u : users) {
-                    cfR.put(u, p.hget(keys.cf(version), Long.toString(u)));
-                    cartedR.put(u, p.zrangeByScoreWithScores(keys.carted(u), "(" + since, "+inf"));
-                }
-                p.sync();
-            }
-        }
 
         Map<Long, List<CfItem>> cf = new HashMap<>();
         Map<Long, List<String>> recent = new HashMap<>();
         Set<String> recentProducts = new LinkedHashSet<>();
         for (long u : users) {
-            Response<String> c = cfR.get(u);
-            cf.put(u, c == null || c.get() == null ? List.of() : BatchJson.cf(c.get()));
-            List<String> r = version == null ? List.of() : newestFirst(cartedR.get(u).get(), since(reads.bought.get(u), since));
+            String c = reads.cf.get(u);
+            cf.put(u, c == null ? List.of() : BatchJson.cf(c));
+            List<String> r = version == null ? List.of() : newestFirst(reads.carted.get(u), since(reads.bought.get(u), since));
             recent.put(u, r);
             recentProducts.addAll(r);
         }
@@ -399,12 +424,21 @@ public final class RecommendationStore {
     }
 
     /**
-     * What one merge call has read so far, so that nothing is read twice: stream time, each user's
-     * purchases (with their times), and each product's catalog facts.
+     * What one merge call has read so far, so that nothing is read twice: stream time, the newest
+     * trending window, each user's purchases (with their times) and, for a merge, their CF list and carts,
+     * and each product's catalog facts.
      */
     private final class Reads {
         final Instant stream;
+        /** The newest trending window's start text, or null before any view. */
+        final String latestWindow;
         final Map<Long, List<Tuple>> bought = new HashMap<>();
+        /** Set by {@link #mergeReads}: the batch version whose CF lists to read (null: none) and the carts' start (ms). */
+        String batchVersion;
+        long cartedSince;
+        /** Each user's CF list JSON (null: none) and carts since {@link #cartedSince}, read with the speed inputs. */
+        final Map<Long, String> cf = new HashMap<>();
+        final Map<Long, List<Tuple>> carted = new HashMap<>();
         /** Category and stock of each product in the catalog; deleted and unknown ones are left out. */
         final Map<String, MergeInputs.ProductFacts> facts = new HashMap<>();
         /** Products whose hash says in stock (what the speed list may offer). */
@@ -412,9 +446,16 @@ public final class RecommendationStore {
         private final Set<String> fetched = new HashSet<>();
         private final FactsCache cache;
 
-        Reads(Instant stream, FactsCache cache) {
+        Reads(Instant stream, String latestWindow, FactsCache cache) {
             this.stream = stream;
+            this.latestWindow = latestWindow;
             this.cache = cache;
+        }
+
+        /** Makes the speed inputs' per-user reads take each user's CF list and carts too (a merge needs them). */
+        void mergeReads(String version, long cartedSince) {
+            this.batchVersion = version;
+            this.cartedSince = cartedSince;
         }
 
         /** Reads the catalog facts of the products not read yet in this call (nor cached), in one pipeline. */

@@ -75,6 +75,36 @@ class RecommendationStoreIT {
     }
 
     @Test
+    void tiedProductsComeInProductIdOrderWhetherTheCategoryFitsTheRangeOrNot() throws Exception {
+        // Small: five products, three tied; the whole category fits the range, so it is sorted as read.
+        int[] scores = {1, 3, 3, 3, 5};
+        for (int i = 0; i < scores.length; i++) {
+            redis.zadd(keys.category("rs/small"), scores[i], id(i));
+            redis.hset(keys.product(id(i)), Map.of("category", "rs/small", "in_stock", "true"));
+        }
+        redis.hset(keys.interest(5), "rs/small", "2");
+        store.refresh(List.of(5L), 20);
+        assertEquals(List.of(id(4), id(1), id(2), id(3), id(0)), recommended(5));
+
+        // Large: 200 products, the last 65 tied at the range's cut, where Redis's reverse order would put
+        // the highest ids first; the user viewed the best 125, so their list runs into the tie.
+        for (int i = 0; i < 200; i++) {
+            redis.zadd(keys.category("rs/large"), i < 135 ? 1000 - i : 1, id(i));
+            redis.hset(keys.product(id(i)), Map.of("category", "rs/large", "in_stock", "true"));
+        }
+        redis.hset(keys.interest(6), "rs/large", "5");
+        for (int i = 0; i < 125; i++) {
+            redis.zadd(keys.viewed(6), 1_000_000_000_000L - 1000, id(i));
+        }
+        store.refresh(List.of(6L), 20);
+        List<String> expected = new ArrayList<>();
+        for (int i = 125; i < 145; i++) {
+            expected.add(id(i));
+        }
+        assertEquals(expected, recommended(6));
+    }
+
+    @Test
     void viewsOlderThan24HoursOfStreamTimeNoLongerExclude() throws Exception {
         threeProductsInOneCategoryTheLastOutOfStock();
         redis.hset(keys.interest(8), "rs/cat", "1");

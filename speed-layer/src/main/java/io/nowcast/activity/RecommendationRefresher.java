@@ -3,6 +3,7 @@ package io.nowcast.activity;
 import io.nowcast.recommend.RecommendationStore;
 import io.nowcast.redis.RedisKeys;
 import io.nowcast.speed.Connections;
+import io.nowcast.speed.Scripts;
 import io.nowcast.speed.SpeedConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractTransaction;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.ZParams;
-import redis.clients.jedis.resps.Tuple;
 
 /**
  * Rewrites the per-user keys of users whose inputs changed, off the flush path. Flushes queue those
@@ -39,6 +39,7 @@ public final class RecommendationRefresher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecommendationRefresher.class);
     private static final Map<String, RecommendationRefresher> BY_STORE = new ConcurrentHashMap<>();
     private static final int ROUND_MS = 20;
+    private static final Scripts CLAIM = new Scripts(RecommendationRefresher.class, "claim_users.lua");
     /**
      * The most users one round merges. Smaller rounds write keys sooner but read the shared inputs
      * (category rankings, trending) more often: at 256, bench/refresher's cost per user was within 10 % of
@@ -118,28 +119,26 @@ public final class RecommendationRefresher implements AutoCloseable {
         }
     }
 
-    /** Takes up to {@code max} of the longest-waiting users off the queue, into the claimed set. */
+    /**
+     * Takes up to {@code max} of the longest-waiting users off the queue, into the claimed set with their
+     * places, in one call ({@code claim_users.lua}). A flush that queues one of them after it finds them
+     * gone and queues them anew: this round reads their inputs after the claim, so the next one repeats it.
+     */
     List<Long> claim(int max) {
-        List<Tuple> oldest = redis.zrangeWithScores(keys.recommendationsDirty(), 0, max - 1);
+        List<?> oldest = (List<?>) CLAIM.eval(redis, List.of(keys.recommendationsDirty(), keys.recommendationsRefreshing(), Integer.toString(max)));
         if (oldest.isEmpty()) {
             return List.of();
         }
-        Map<String, Double> claimed = new java.util.HashMap<>();
-        List<Long> users = new ArrayList<>(oldest.size());
-        for (Tuple t : oldest) {
-            claimed.put(t.getElement(), t.getScore());
-            users.add(Long.parseLong(t.getElement()));
+        List<Long> users = new ArrayList<>(oldest.size() / 2);
+        for (int i = 0; i < oldest.size(); i += 2) {
+            users.add(Long.parseLong(text(oldest.get(i))));
         }
-        // Only this thread removes from the queue, so the users read above are still in it. A flush that
-        // queues one of them again meanwhile finds it there and changes nothing: this round, which reads
-        // the user's inputs after the claim, covers that change.
-        try (AbstractTransaction tx = redis.multi()) {
-            tx.zadd(keys.recommendationsRefreshing(), claimed);
-            tx.zrem(keys.recommendationsDirty(), claimed.keySet().toArray(String[]::new));
-            tx.exec();
-        }
-        oldestWaitMs = Math.max(oldestWaitMs, System.currentTimeMillis() - (long) oldest.get(0).getScore());
+        oldestWaitMs = Math.max(oldestWaitMs, System.currentTimeMillis() - (long) Double.parseDouble(text(oldest.get(1))));
         return users;
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : reply.toString();
     }
 
     /**
@@ -148,10 +147,6 @@ public final class RecommendationRefresher implements AutoCloseable {
      */
     static long pauseAfter(long busyMs, int restPercent, boolean more) {
         return Math.max(more ? 0 : ROUND_MS, busyMs * restPercent / 100);
-    }
-
-    private void release(List<Long> users) {
-        redis.zrem(keys.recommendationsRefreshing(), users.stream().map(String::valueOf).toArray(String[]::new));
     }
 
     private boolean idleNow() {
@@ -195,12 +190,12 @@ public final class RecommendationRefresher implements AutoCloseable {
             return 0;
         }
         try {
-            store.refresh(batch, n, facts);
+            // They leave the claimed set in the round trip that writes their keys, after the keys.
+            store.refresh(batch, n, facts, keys.recommendationsRefreshing());
         } catch (RuntimeException e) {
             requeueClaimed();
             throw e;
         }
-        release(batch);
         return batch.size();
     }
 

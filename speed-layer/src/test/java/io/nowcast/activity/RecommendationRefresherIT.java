@@ -111,11 +111,13 @@ class RecommendationRefresherIT {
         views(1, "p1");
         views(2, "p7");
         views(3, "p8");
+        Double firstChange = redis.zscore(keys.recommendationsDirty(), "1");
         RecommendationRefresher dead = new RecommendationRefresher(redis, keys, 5);
         assertEquals(List.of(1L, 2L), dead.claim(2), "the two longest waiting, oldest first");
         // It dies here, before writing anything: the two are in neither the queue nor a key.
         assertEquals(List.of("3"), redis.zrange(keys.recommendationsDirty(), 0, -1));
         assertEquals(2, redis.zcard(keys.recommendationsRefreshing()));
+        assertEquals(firstChange, redis.zscore(keys.recommendationsRefreshing(), "1"), "claimed with its place in the queue");
         assertNull(redis.get(keys.recommendations(1)));
 
         try (RecommendationRefresher next = new RecommendationRefresher(redis, keys, 5).begin()) {
