@@ -27,9 +27,9 @@ import redis.clients.jedis.params.ZParams;
  *
  * <p>A user waiting in the queue is queued once, however many of their events arrive, and keeps the
  * place of their first change, so under overload everyone waits about as long (no user starves). A
- * round takes {@link #CHUNK} of the longest-waiting users, or a quarter of a longer queue (at most
- * {@link #MOST_A_ROUND}), and writes their keys as soon as they are merged, so a user waits for the users
- * queued before them and one round, not for the whole queue's round in progress and then their own. A round is followed by a rest of NOWCAST_REFRESHER_REST_PERCENT of its own
+ * round takes at most {@link #CHUNK} of the longest-waiting users and writes their keys as soon as they are
+ * merged, so a user waits for the users queued before them and one round, not for the whole queue's round
+ * in progress and then their own. A round is followed by a rest of NOWCAST_REFRESHER_REST_PERCENT of its own
  * time ({@link #DEFAULT_REST_PERCENT}: none by default), which an operator raises to leave more of a core
  * and of Redis to the flushes that keep trending fresh and to the API, and, when it emptied the queue, of
  * at least {@link #ROUND_MS}. Catalog facts of in-stock products are kept from round
@@ -41,20 +41,11 @@ public final class RecommendationRefresher implements AutoCloseable {
     private static final int ROUND_MS = 20;
     private static final Scripts CLAIM = new Scripts(RecommendationRefresher.class, "claim_users.lua");
     /**
-     * The users one round merges when the queue holds up to four times as many. Smaller rounds write keys
-     * sooner but read the shared inputs (category rankings, trending) more often: at 256, bench/refresher's
-     * cost per user was within 10 % of rounds of a whole queue (about 1,000 users at 20 K events/s) once
-     * catalog facts were kept between rounds.
+     * The most users one round merges. Smaller rounds write keys sooner but read the shared inputs
+     * (category rankings, trending) more often: at 256, bench/refresher's cost per user was within 10 % of
+     * rounds of a whole queue (about 1,000 users at 20 K events/s) once catalog facts were kept between rounds.
      */
     static final int CHUNK = 256;
-    /**
-     * The most users one round merges: a longer queue is taken a quarter at a time, up to this. A round costs
-     * eight round trips to Redis whatever its size, and on a machine with no CPU to spare this thread (at
-     * NOWCAST_REFRESHER_NICE) waits for a CPU after each of them: at 20 K events/s on two cores, rounds of 256
-     * took 90–600 ms against about 25 ms of their CPU while thousands of users waited (its log). Larger rounds
-     * there pay those waits once for more users; everyone still waiting would wait for them anyway.
-     */
-    static final int MOST_A_ROUND = 2048;
     /**
      * NOWCAST_REFRESHER_REST_PERCENT's default: no rest while users wait. With rounds of a whole queue, not
      * resting took the REST API's p99 under 20 K events/s of ingest to 25.8 ms (one {@code RUNS=3
@@ -134,13 +125,7 @@ public final class RecommendationRefresher implements AutoCloseable {
      * gone and queues them anew: this round reads their inputs after the claim, so the next one repeats it.
      */
     List<Long> claim(int max) {
-        return claim(max, max);
-    }
-
-    /** The same, taking a quarter of the queue if that is more than {@code least}, up to {@code most}. */
-    List<Long> claim(int least, int most) {
-        List<?> oldest = (List<?>) CLAIM.eval(redis, List.of(keys.recommendationsDirty(), keys.recommendationsRefreshing(),
-                Integer.toString(least), Integer.toString(most)));
+        List<?> oldest = (List<?>) CLAIM.eval(redis, List.of(keys.recommendationsDirty(), keys.recommendationsRefreshing(), Integer.toString(max)));
         if (oldest.isEmpty()) {
             return List.of();
         }
@@ -195,12 +180,12 @@ public final class RecommendationRefresher implements AutoCloseable {
     }
 
     /**
-     * One round: claims the longest-waiting users ({@link #CHUNK}, or a quarter of a longer queue), merges them and writes their
+     * One round: claims up to {@link #CHUNK} of the longest-waiting users, merges them and writes their
      * keys, then lets go of them; how many it merged (0: the queue was empty). The thread's loop, and
      * bench/refresher, which times exactly this.
      */
     int round() {
-        List<Long> batch = claim(CHUNK, MOST_A_ROUND);
+        List<Long> batch = claim(CHUNK);
         if (batch.isEmpty()) {
             return 0;
         }
@@ -228,7 +213,7 @@ public final class RecommendationRefresher implements AutoCloseable {
                     cpuNanos += THREADS.getCurrentThreadCpuTime() - c0;
                     rounds++;
                     usersRefreshed += merged;
-                    pauseMs = pauseAfter(busy / 1_000_000, restPercent, merged >= CHUNK);
+                    pauseMs = pauseAfter(busy / 1_000_000, restPercent, merged == CHUNK);
                 }
                 report();
             } catch (RuntimeException e) {

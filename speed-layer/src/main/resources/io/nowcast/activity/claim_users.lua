@@ -3,14 +3,9 @@
 -- a crash leaves each user in one of the two (a refresher that starts queues the second's again).
 --
 -- ARGV: 1 the queue (recommendations:dirty), 2 the set being merged (recommendations:refreshing),
---       3 the users to take, 4 the most to take: a quarter of the queue if that is more than ARGV 3.
+--       3 the most users to take.
 -- Returns the users taken, oldest first, as member, score pairs.
-local take = tonumber(ARGV[3])
-local most = tonumber(ARGV[4])
-if most > take then
-  take = math.max(take, math.min(most, math.floor(redis.call('ZCARD', ARGV[1]) / 4)))
-end
-local oldest = redis.call('ZRANGE', ARGV[1], 0, take - 1, 'WITHSCORES')
+local oldest = redis.call('ZRANGE', ARGV[1], 0, tonumber(ARGV[3]) - 1, 'WITHSCORES')
 if #oldest == 0 then return oldest end
 local scored = {}
 local members = {}

@@ -130,27 +130,6 @@ class RecommendationRefresherIT {
     }
 
     @Test
-    void aLongQueueIsTakenAQuarterAtATimeUpToTheMost() {
-        Map<String, Double> queued = new java.util.HashMap<>();
-        for (int u = 0; u < 10_000; u++) {
-            queued.put(Long.toString(u), (double) u);
-        }
-        redis.zadd(keys.recommendationsDirty(), queued);
-        RecommendationRefresher r = new RecommendationRefresher(redis, keys, 5);
-        int most = RecommendationRefresher.MOST_A_ROUND;
-        List<Long> first = r.claim(RecommendationRefresher.CHUNK, most);
-        assertEquals(most, first.size(), "a quarter of 10,000 is more than the most");
-        assertEquals(0L, first.get(0), "oldest first");
-        assertEquals(10_000 - most, redis.zcard(keys.recommendationsDirty()));
-        assertEquals(most, redis.zcard(keys.recommendationsRefreshing()));
-        int left = 10_000 - most;
-        assertEquals(left / 4, r.claim(RecommendationRefresher.CHUNK, most).size(), "a quarter of what is left");
-        redis.del(keys.recommendationsDirty());
-        redis.zadd(keys.recommendationsDirty(), Map.of("1", 1.0, "2", 2.0, "3", 3.0));
-        assertEquals(List.of(1L, 2L, 3L), r.claim(RecommendationRefresher.CHUNK, most), "a short queue: all of it");
-    }
-
-    @Test
     void aRoundIsFollowedByItsShareOfRestAndAtLeastTheMinimumUnlessItWasFull() {
         assertEquals(20, RecommendationRefresher.pauseAfter(500, 0, false), "no rest: the minimum pause only");
         assertEquals(500, RecommendationRefresher.pauseAfter(500, 100, false));
