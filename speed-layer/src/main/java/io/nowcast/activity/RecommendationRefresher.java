@@ -121,7 +121,7 @@ public final class RecommendationRefresher implements AutoCloseable {
 
     /**
      * Takes up to {@code max} of the longest-waiting users off the queue, into the claimed set with their
-     * places, in one call ({@code claim_users.lua}). A flush that queues one of them after it finds them
+     * places, in one call ({@code claim_users.lua}). A flush that queues one of them afterwards finds them
      * gone and queues them anew: this round reads their inputs after the claim, so the next one repeats it.
      */
     List<Long> claim(int max) {
