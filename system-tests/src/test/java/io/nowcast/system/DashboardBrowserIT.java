@@ -54,7 +54,7 @@ class DashboardBrowserIT {
     @Test
     void aMerchandiserLogsInSeesRedisAndPostgresNumbersAndAPinChangesAUsersList() throws Exception {
         Launcher l = new Launcher(tmp.resolve("data"));
-        int redisPort = Launcher.freePort();
+        int redisPort = l.sparePort();
         l.env.put("NOWCAST_REDIS_PORT", String.valueOf(redisPort));
         l.env.put("NOWCAST_DASHBOARD_ADMIN_PASSWORD", PASSWORD);
         l.env.put("NOWCAST_SIM_RATE", "400");

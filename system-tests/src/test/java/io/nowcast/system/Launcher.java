@@ -24,15 +24,22 @@ final class Launcher {
     final Path data;
     final Map<String, String> env = new HashMap<>();
 
+    /** Ports chosen with the launcher's own, for a test's servers of its own (a Redis, a PostgreSQL). */
+    private static final int SPARE_PORTS = 2;
+    private final int[] spare;
+    private int spareUsed;
+
     Launcher(Path data) {
         this.data = data;
         env.put("NOWCAST_DATA_DIR", data.toString());
         env.put("NOWCAST_NO_BUILD", "1");
-        env.put("NOWCAST_KAFKA_PORT", String.valueOf(freePort()));
-        env.put("NOWCAST_KAFKA_CONTROLLER_PORT", String.valueOf(freePort()));
+        int[] ports = freePorts(4 + SPARE_PORTS);
+        spare = java.util.Arrays.copyOfRange(ports, 4, ports.length);
+        env.put("NOWCAST_KAFKA_PORT", String.valueOf(ports[0]));
+        env.put("NOWCAST_KAFKA_CONTROLLER_PORT", String.valueOf(ports[1]));
         env.put("NOWCAST_SIM_RATE", "100");
-        env.put("NOWCAST_SERVING_PORT", String.valueOf(freePort()));
-        env.put("NOWCAST_DASHBOARD_PORT", String.valueOf(freePort()));
+        env.put("NOWCAST_SERVING_PORT", String.valueOf(ports[2]));
+        env.put("NOWCAST_DASHBOARD_PORT", String.valueOf(ports[3]));
         // CDC's replication slot and publication are per launcher, so a test never meets another's.
         String slot = "launcher_" + java.util.UUID.randomUUID().toString().substring(0, 8);
         env.put("NOWCAST_CDC_SLOT", slot);
@@ -221,11 +228,35 @@ final class Launcher {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    /** A free port for a server the test starts beside the launcher's, distinct from all of its ports. */
+    int sparePort() {
+        return spare[spareUsed++];
+    }
+
+    /**
+     * {@code n} distinct free loopback ports. Each is held until all are chosen: one at a time, the kernel
+     * can hand out a port it just took back (a CI run once gave the broker and the dashboard both 42761).
+     */
+    static int[] freePorts(int n) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // closing a listening socket that accepted nothing
+                }
+            }
         }
     }
 

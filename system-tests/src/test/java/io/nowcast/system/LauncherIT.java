@@ -85,7 +85,7 @@ class LauncherIT {
     @Test
     void upStartsRedisAndKafkaShowsEventsArrivingAndDownStopsEverything() throws Exception {
         Launcher l = new Launcher(tmp.resolve("data"));
-        int redisPort = Launcher.freePort();
+        int redisPort = l.sparePort();
         l.env.put("NOWCAST_REDIS_PORT", String.valueOf(redisPort));
         io.nowcast.db.TestDatabase db = io.nowcast.db.TestDatabase.create("launcher");
         l.env.put("NOWCAST_PG_URL", db.database().url());
@@ -206,7 +206,7 @@ class LauncherIT {
     void whereNoPostgresAnswersUpRunsOneWithLogicalWalAndDownStopsIt() throws Exception {
         // Not under the private temporary folder: as root, PostgreSQL runs as the postgres user, who must reach its data.
         Launcher l = new Launcher(Files.createDirectories(Path.of("target", "launcher-pg-" + System.currentTimeMillis())).toAbsolutePath());
-        int port = Launcher.freePort();
+        int port = l.sparePort();
         l.env.put("NOWCAST_PG_URL", "jdbc:postgresql://127.0.0.1:" + port + "/nowcast");
         try {
             Launcher.Result up = l.run("up", "--infra");
