@@ -2,7 +2,6 @@ package io.nowcast.activity;
 
 import io.nowcast.redis.RedisKeys;
 import io.nowcast.speed.Scripts;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -169,7 +168,7 @@ public final class ActivityApplier implements AutoCloseable {
                 ttls.refreshed(expiring, wallNow);
                 Set<Long> dirty = new LinkedHashSet<>(delta.dirtyUsers);
                 for (Object user : lane == Lane.TRENDING ? List.of() : (List<?>) swept.get()) {
-                    dirty.add(Long.parseLong(user instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : user.toString()));
+                    dirty.add(Long.parseLong(Scripts.text(user)));
                 }
                 return new Result(delta.applied, delta.skipped, delta.lateOffsets, new ArrayList<>(dirty));
             } finally {

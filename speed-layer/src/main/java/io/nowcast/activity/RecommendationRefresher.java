@@ -131,14 +131,10 @@ public final class RecommendationRefresher implements AutoCloseable {
         }
         List<Long> users = new ArrayList<>(oldest.size() / 2);
         for (int i = 0; i < oldest.size(); i += 2) {
-            users.add(Long.parseLong(text(oldest.get(i))));
+            users.add(Long.parseLong(Scripts.text(oldest.get(i))));
         }
-        oldestWaitMs = Math.max(oldestWaitMs, System.currentTimeMillis() - (long) Double.parseDouble(text(oldest.get(1))));
+        oldestWaitMs = Math.max(oldestWaitMs, System.currentTimeMillis() - (long) Double.parseDouble(Scripts.text(oldest.get(1))));
         return users;
-    }
-
-    private static String text(Object reply) {
-        return reply instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : reply.toString();
     }
 
     /**

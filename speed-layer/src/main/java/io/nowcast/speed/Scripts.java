@@ -56,6 +56,11 @@ public final class Scripts {
         }
     }
 
+    /** One element of a script's reply as text: Redis sends strings as bulk replies, which Jedis may hand over as bytes. */
+    public static String text(Object reply) {
+        return reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : reply.toString();
+    }
+
     @Override
     public String toString() {
         return name;
