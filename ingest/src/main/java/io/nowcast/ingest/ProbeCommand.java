@@ -80,9 +80,11 @@ public final class ProbeCommand implements Callable<Integer> {
         /** When the users lane's flush was seen to have applied the view (the user's viewed set exists): queued for re-merge. */
         long inputsNanos = -1;
         long mergedNanos = -1;
-        /** When (System.nanoTime) the poller checks trending, and the user's key, next. */
+        /** When (System.nanoTime) the poller checks trending, and the user's key, next, and when it last did. */
         long nextTrendingCheck;
         long nextMergedCheck;
+        long lastTrendingCheck;
+        long lastMergedCheck;
 
         Probe(long user, String product, Instant at, long sentNanos, boolean counted) {
             this.counted = counted;
@@ -142,6 +144,7 @@ public final class ProbeCommand implements Callable<Integer> {
                 producer.send(new ProducerRecord<>(Topics.USER_ACTIVITY, Long.toString(user), json));
                 all.add(p);
                 sent.add(p);
+                LockSupport.unpark(poller);
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             done = false;
@@ -205,67 +208,96 @@ public final class ProbeCommand implements Callable<Integer> {
 
     /**
      * Checks outstanding probes in pipelines, each probe again after {@link #RESOLUTION_DIVISOR}th of its age
-     * so far: every poll (about once a millisecond) for its first 20 ms, then less often, so that a latency
-     * is overstated by at most one poll or 5 % of itself. Checking every outstanding probe once a millisecond,
+     * so far: at most once a millisecond for its first 20 ms, then less often, so that a latency is
+     * overstated by at most one poll or 5 % of itself. Checking every outstanding probe once a millisecond,
      * as the poller did, made its own load on Redis grow with the latency it measured: with trending seconds
      * behind at 100 K events/s, 93,000 {@code ZSCORE}s and 39,000 {@code EXISTS} a second. Recommendation keys
      * are checked at most every {@link #MERGED_MIN_GAP_MS} ms (their target is hundreds of milliseconds).
+     * Between polls the thread sleeps until the next check falls due, or a new probe is sent (the sender
+     * unparks it): waking every millisecond whether or not a check was due cost the probe process a fifth of
+     * a core, at niceness 0, on the two-core machine it measures (README, Benchmarks).
      */
     private void poll(RedisClient redis, RedisKeys keys, ConcurrentLinkedQueue<Probe> outstanding) {
         List<Probe> trendingPending = new ArrayList<>();
         List<Probe> mergedPending = new ArrayList<>();
+        List<Probe> trendingDue = new ArrayList<>();
+        List<Probe> mergedDue = new ArrayList<>();
         while (!Thread.currentThread().isInterrupted()) {
             for (Probe p; (p = outstanding.poll()) != null; ) {
                 trendingPending.add(p);
                 mergedPending.add(p);
             }
             long start = System.nanoTime();
-            List<Probe> trendingDue = trendingPending.stream().filter(p -> p.nextTrendingCheck <= start).toList();
-            List<Probe> mergedDue = mergedPending.stream().filter(p -> p.nextMergedCheck <= start).toList();
+            trendingDue.clear();
+            mergedDue.clear();
+            for (Probe p : trendingPending) {
+                if (nearlyDue(p.lastTrendingCheck, p.nextTrendingCheck, start)) {
+                    trendingDue.add(p);
+                }
+            }
+            for (Probe p : mergedPending) {
+                if (nearlyDue(p.lastMergedCheck, p.nextMergedCheck, start)) {
+                    mergedDue.add(p);
+                }
+            }
             if (!trendingDue.isEmpty() || !mergedDue.isEmpty()) {
-                List<Response<Double>> counts = new ArrayList<>();
-                List<Response<Boolean>> keysExist = new ArrayList<>();
-                List<Response<Boolean>> inputsExist = new ArrayList<>();
-                try (AbstractPipeline pipe = redis.pipelined()) {
-                    for (Probe p : trendingDue) {
-                        Instant window = p.at.minusMillis(p.at.toEpochMilli() % 3_600_000L);
-                        counts.add(pipe.zscore(keys.trendingCounts(window), p.product));
-                    }
-                    for (Probe p : mergedDue) {
-                        keysExist.add(pipe.exists(keys.recommendations(p.user)));
-                        inputsExist.add(p.inputsNanos < 0 ? pipe.exists(keys.viewed(p.user)) : null);
-                    }
-                    pipe.sync();
-                }
-                long now = System.nanoTime();
-                for (int i = 0; i < counts.size(); i++) {
-                    Probe p = trendingDue.get(i);
-                    if (counts.get(i).get() != null) {
-                        p.trendingNanos = now;
-                    } else {
-                        p.nextTrendingCheck = nextCheck(p.sentNanos, now, 0);
-                    }
-                }
+                check(redis, keys, trendingDue, mergedDue);
                 trendingPending.removeIf(p -> p.trendingNanos >= 0);
-                for (int i = 0; i < keysExist.size(); i++) {
-                    Probe p = mergedDue.get(i);
-                    if (inputsExist.get(i) != null && inputsExist.get(i).get()) {
-                        p.inputsNanos = now;
-                    }
-                    if (keysExist.get(i).get()) {
-                        p.mergedNanos = now;
-                        p.inputsNanos = p.inputsNanos < 0 ? now : p.inputsNanos; // a key needs the inputs first
-                    } else {
-                        p.nextMergedCheck = nextCheck(p.sentNanos, now, MERGED_MIN_GAP_MS * 1_000_000L);
-                    }
-                }
                 mergedPending.removeIf(p -> p.mergedNanos >= 0);
             }
             done = trendingPending.isEmpty() && mergedPending.isEmpty() && outstanding.isEmpty();
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                return;
+            long wake = Long.MAX_VALUE;
+            for (Probe p : trendingPending) {
+                wake = Math.min(wake, p.nextTrendingCheck);
+            }
+            for (Probe p : mergedPending) {
+                wake = Math.min(wake, p.nextMergedCheck);
+            }
+            // At least a millisecond after this poll began, as before; a new probe wakes it at once.
+            long sleep = wake == Long.MAX_VALUE ? IDLE_PARK_NANOS : Math.max(wake, start + MIN_POLL_GAP_NANOS) - System.nanoTime();
+            if (sleep > 0 && outstanding.isEmpty()) {
+                LockSupport.parkNanos(Math.min(sleep, IDLE_PARK_NANOS));
+            }
+        }
+    }
+
+    /** One pipeline of checks for the probes due; marks each seen, or sets its next check. */
+    private static void check(RedisClient redis, RedisKeys keys, List<Probe> trendingDue, List<Probe> mergedDue) {
+        List<Response<Double>> counts = new ArrayList<>();
+        List<Response<Boolean>> keysExist = new ArrayList<>();
+        List<Response<Boolean>> inputsExist = new ArrayList<>();
+        try (AbstractPipeline pipe = redis.pipelined()) {
+            for (Probe p : trendingDue) {
+                Instant window = p.at.minusMillis(p.at.toEpochMilli() % 3_600_000L);
+                counts.add(pipe.zscore(keys.trendingCounts(window), p.product));
+            }
+            for (Probe p : mergedDue) {
+                keysExist.add(pipe.exists(keys.recommendations(p.user)));
+                inputsExist.add(p.inputsNanos < 0 ? pipe.exists(keys.viewed(p.user)) : null);
+            }
+            pipe.sync();
+        }
+        long now = System.nanoTime();
+        for (int i = 0; i < counts.size(); i++) {
+            Probe p = trendingDue.get(i);
+            if (counts.get(i).get() != null) {
+                p.trendingNanos = now;
+            } else {
+                p.lastTrendingCheck = now;
+                p.nextTrendingCheck = nextCheck(p.sentNanos, now, 0);
+            }
+        }
+        for (int i = 0; i < keysExist.size(); i++) {
+            Probe p = mergedDue.get(i);
+            if (inputsExist.get(i) != null && inputsExist.get(i).get()) {
+                p.inputsNanos = now;
+            }
+            if (keysExist.get(i).get()) {
+                p.mergedNanos = now;
+                p.inputsNanos = p.inputsNanos < 0 ? now : p.inputsNanos; // a key needs the inputs first
+            } else {
+                p.lastMergedCheck = now;
+                p.nextMergedCheck = nextCheck(p.sentNanos, now, MERGED_MIN_GAP_MS * 1_000_000L);
             }
         }
     }
@@ -275,9 +307,22 @@ public final class ProbeCommand implements Callable<Integer> {
         return now + Math.max(minGapNanos, (now - sentNanos) / RESOLUTION_DIVISOR);
     }
 
+    /**
+     * Whether a poll at {@code now} checks a probe whose last check was at {@code last} and whose next falls
+     * due at {@code next}: from half-way between them, so that a poll due for one probe takes the others
+     * nearly due along (fewer wake-ups; checking early never overstates a latency).
+     */
+    static boolean nearlyDue(long last, long next, long now) {
+        return now >= next - (next - last) / 2;
+    }
+
     /** A probe is checked again after this fraction of its age: a latency is overstated by at most 5 %. */
     static final int RESOLUTION_DIVISOR = 20;
     private static final int MERGED_MIN_GAP_MS = 5;
+    /** The shortest gap between two polls, as when the poller slept a millisecond after each. */
+    private static final long MIN_POLL_GAP_NANOS = 1_000_000L;
+    /** With nothing pending, the poller still looks at its interrupt and queue this often. */
+    private static final long IDLE_PARK_NANOS = 100_000_000L;
     /** Whether the poller has seen every probe sent so far (read by the sender to stop waiting early). */
     private volatile boolean done;
 }

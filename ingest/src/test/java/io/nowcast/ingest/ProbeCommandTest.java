@@ -28,4 +28,13 @@ class ProbeCommandTest {
         assertTrue(checks < 250, "checks of a probe seen after 10 s: " + checks + " (once a millisecond: 10,000)");
         assertTrue(now - seenAt <= seenAt / ProbeCommand.RESOLUTION_DIVISOR, "overstated by " + (now - seenAt) / MS + " ms");
     }
+
+    @Test
+    void aPollTakesAlongTheProbesPastHalfWayToTheirNextCheckAndNoneSooner() {
+        assertTrue(ProbeCommand.nearlyDue(0, 0, 5 * MS), "a probe just sent is checked at the next poll");
+        assertTrue(ProbeCommand.nearlyDue(100 * MS, 110 * MS, 110 * MS), "due");
+        assertTrue(ProbeCommand.nearlyDue(100 * MS, 110 * MS, 105 * MS), "half-way");
+        assertTrue(!ProbeCommand.nearlyDue(100 * MS, 110 * MS, 105 * MS - 1), "just before half-way");
+        assertTrue(!ProbeCommand.nearlyDue(100 * MS, 110 * MS, 101 * MS), "just checked");
+    }
 }
