@@ -55,11 +55,15 @@ public final class RecommendationStore {
      */
     static final int SHARED_RANGE_SLACK = 100;
 
+    /** What a merge reads of one user for the speed list: their interests, viewed products (24 h) and purchases. */
+    private record UserState(List<Map.Entry<String, Long>> topCategories, Set<String> viewed, List<Tuple> bought, Set<String> boughtIds) {
+    }
+
     /**
-     * @param perUser size each category's range by the user's viewed and bought products (exact for
-     *     heavy viewers), instead of one range shared by every user in the call
+     * Reads each user's speed state (and, for a merge, their CF list and carts), and the newest trending
+     * window's top, in one pipeline; the trending top goes to {@code reads}.
      */
-    Map<Long, SpeedInputs> speedInputs(List<Long> users, int n, boolean perUser, Reads reads) {
+    private Map<Long, UserState> readUsers(List<Long> users, Reads reads) {
         long now = reads.stream == null ? 0 : reads.stream.toEpochMilli();
         String latest = reads.latestWindow;
 
@@ -86,39 +90,55 @@ public final class RecommendationStore {
         cf.forEach((u, r) -> reads.cf.put(u, r.get()));
         carted.forEach((u, r) -> reads.carted.put(u, r.get()));
 
-        Map<Long, List<Map.Entry<String, Long>>> topOf = new HashMap<>();
-        Map<String, Integer> needed = new LinkedHashMap<>();
-        for (long u : users) {
-            topOf.put(u, SpeedRecommendations.topCategoriesOfStored(interests.get(u).get()));
-            reads.bought.put(u, bought.get(u).get());
-            int need = perUser ? n + viewed.get(u).get().size() + bought.get(u).get().size() : n + SHARED_RANGE_SLACK;
-            for (Map.Entry<String, Long> c : topOf.get(u)) {
-                needed.merge(c.getKey(), need, Math::max);
-            }
-        }
-        Map<String, List<ScoredProduct>> ranked = rankCategories(needed);
-
         List<ScoredProduct> trending = new ArrayList<>();
         if (trendingTop != null) {
             trendingTop.get().forEach((pid, c) -> trending.add(new ScoredProduct(pid, Double.parseDouble(c))));
             trending.sort(ScoredProduct.BEST_FIRST);
         }
+        reads.trending = trending;
+
+        Map<Long, UserState> out = new HashMap<>();
+        for (long u : users) {
+            List<Tuple> b = bought.get(u).get();
+            reads.bought.put(u, b);
+            Set<String> boughtIds = new HashSet<>();
+            b.forEach(t -> boughtIds.add(t.getElement()));
+            out.put(u, new UserState(SpeedRecommendations.topCategoriesOfStored(interests.get(u).get()),
+                    new HashSet<>(viewed.get(u).get()), b, boughtIds));
+        }
+        return out;
+    }
+
+    /**
+     * The speed inputs of these users from their state: each category's ranking read once for all of them
+     * (ranges of {@code n} + {@link #SHARED_RANGE_SLACK}), or, with {@code perUser}, as long as the
+     * heaviest of them needs (n plus their viewed and bought products: exact for heavy viewers).
+     */
+    private Map<Long, SpeedInputs> assemble(List<Long> users, int n, boolean perUser, Map<Long, UserState> state, Reads reads) {
+        Map<String, Integer> needed = new LinkedHashMap<>();
+        for (long u : users) {
+            UserState s = state.get(u);
+            int need = perUser ? n + s.viewed().size() + s.bought().size() : n + SHARED_RANGE_SLACK;
+            for (Map.Entry<String, Long> c : s.topCategories()) {
+                needed.merge(c.getKey(), need, Math::max);
+            }
+        }
+        Map<String, List<ScoredProduct>> ranked = rankCategories(needed);
+
         Set<String> candidates = new LinkedHashSet<>();
         ranked.values().forEach(l -> l.forEach(sp -> candidates.add(sp.productId())));
-        trending.forEach(sp -> candidates.add(sp.productId()));
+        reads.trending.forEach(sp -> candidates.add(sp.productId()));
         reads.fetchFacts(candidates);
         Set<String> available = reads.inStock;
 
         Map<Long, SpeedInputs> out = new LinkedHashMap<>();
         for (long u : users) {
+            UserState s = state.get(u);
             Map<String, List<ScoredProduct>> mine = new HashMap<>();
-            for (Map.Entry<String, Long> c : topOf.get(u)) {
+            for (Map.Entry<String, Long> c : s.topCategories()) {
                 mine.put(c.getKey(), ranked.getOrDefault(c.getKey(), List.of()));
             }
-            Set<String> boughtSet = new HashSet<>();
-            bought.get(u).get().forEach(t -> boughtSet.add(t.getElement()));
-            out.put(u, new SpeedInputs(u, topOf.get(u), new HashSet<>(viewed.get(u).get()),
-                    boughtSet, mine, available, trending));
+            out.put(u, new SpeedInputs(u, s.topCategories(), s.viewed(), s.boughtIds(), mine, available, reads.trending));
         }
         return out;
     }
@@ -199,6 +219,17 @@ public final class RecommendationStore {
         return false;
     }
 
+    /**
+     * A write time as {@code recommendations:users} keeps it: rounded up to the minute, so that the many
+     * re-merges of an active user within a minute leave the index as it is (Redis then only compares the
+     * score, where a new one moves the user's entry in the sorted set: a round's 256-member ZADD into an
+     * index of 20,000 users took 192–197 µs of Redis when every score moved, 53–59 µs when none did). An entry is at most a minute later than its key's write, never earlier, so pruning
+     * entries older than the key's TTL never drops a user whose key still exists.
+     */
+    static long indexTime(long writtenAtMs) {
+        return Math.floorDiv(writtenAtMs + 59_999, 60_000) * 60_000;
+    }
+
     /** Writes each user's key (JSON), with the TTL, and notes them in the index of users with a key, in one pipeline. */
     public void writeRecommendations(Map<Long, String> jsonByUser) {
         Map<Long, byte[]> utf8 = new LinkedHashMap<>();
@@ -206,12 +237,15 @@ public final class RecommendationStore {
         writeUtf8(utf8, null);
     }
 
-    /** The same from UTF-8; then, in the same pipeline, removes the users from {@code releaseFrom} (a sorted set) if it is not null. */
+    /**
+     * The same from UTF-8; then, in the same pipeline, deletes {@code releaseFrom} if it is not null (the
+     * refresher's claimed round: exactly the users written here).
+     */
     private void writeUtf8(Map<Long, byte[]> jsonByUser, String releaseFrom) {
         if (jsonByUser.isEmpty()) {
             return;
         }
-        double now = System.currentTimeMillis();
+        double now = indexTime(System.currentTimeMillis());
         Map<String, Double> written = new HashMap<>();
         try (AbstractPipeline p = redis.pipelined()) {
             jsonByUser.forEach((u, json) -> {
@@ -221,7 +255,7 @@ public final class RecommendationStore {
             p.zadd(keys.recommendedUsers(), written);
             if (releaseFrom != null) {
                 // After the keys in the same pipeline: Redis applies them in order, so a user leaves only once written.
-                p.zrem(releaseFrom, written.keySet().toArray(String[]::new));
+                p.del(releaseFrom);
             }
             p.sync();
         }
@@ -238,7 +272,7 @@ public final class RecommendationStore {
         if (jsonByUser.isEmpty()) {
             return 0;
         }
-        double now = System.currentTimeMillis();
+        double now = indexTime(System.currentTimeMillis());
         Map<Long, Response<String>> set = new HashMap<>();
         try (AbstractPipeline p = redis.pipelined()) {
             jsonByUser.forEach((u, json) -> set.put(u, p.set(keys.recommendations(u), json,
@@ -268,8 +302,8 @@ public final class RecommendationStore {
     }
 
     /**
-     * The same, and once their keys are written, removes the users from {@code releaseFrom} (a sorted set;
-     * the refresher's set of users it is merging), in the writes' own round trip.
+     * The same, and once their keys are written, deletes {@code releaseFrom} (the refresher's set of the
+     * users it is merging: exactly {@code users}), in the writes' own round trip.
      */
     public int refresh(List<Long> users, int n, FactsCache cache, String releaseFrom) {
         if (users.isEmpty()) {
@@ -368,9 +402,13 @@ public final class RecommendationStore {
         return new String[] {keys.interest(userId), keys.viewed(userId), keys.bought(userId), keys.carted(userId)};
     }
 
-    /** The speed inputs of each user, re-read with ranges of their own for heavy viewers. */
+    /**
+     * The speed inputs of each user: their state read once, with shared category ranges, and ranges of
+     * their own for heavy viewers (whose viewed and bought products may fill a shared range).
+     */
     private Map<Long, SpeedInputs> speedInputsExact(List<Long> users, int n, Reads reads) {
-        Map<Long, SpeedInputs> out = speedInputs(users, n, false, reads);
+        Map<Long, UserState> state = readUsers(users, reads);
+        Map<Long, SpeedInputs> out = assemble(users, n, false, state, reads);
         List<Long> heavy = new ArrayList<>();
         out.forEach((u, in) -> {
             if (mayHaveMissed(in, n)) {
@@ -378,7 +416,7 @@ public final class RecommendationStore {
             }
         });
         if (!heavy.isEmpty()) {
-            out.putAll(speedInputs(heavy, n, true, reads));
+            out.putAll(assemble(heavy, n, true, state, reads));
         }
         return out;
     }
@@ -433,6 +471,8 @@ public final class RecommendationStore {
         /** The newest trending window's start text, or null before any view. */
         final String latestWindow;
         final Map<Long, List<Tuple>> bought = new HashMap<>();
+        /** The newest trending window's top, best first (empty before any view), read with the users' state. */
+        List<ScoredProduct> trending = List.of();
         /** Set by {@link #mergeReads}: the batch version whose CF lists to read (null: none) and the carts' start (ms). */
         String batchVersion;
         long cartedSince;

@@ -244,7 +244,8 @@ public final class RedisKeys {
     }
 
     /**
-     * {@code recommendations:users}: ZSET user_id → when their {@code {user_id}} key was last written (ms),
+     * {@code recommendations:users}: ZSET user_id → when their {@code {user_id}} key was last written (ms,
+     * rounded up to the minute: {@code RecommendationStore.indexTime}),
      * so a rule change or a batch publish can re-merge everyone who has a key. Writer: every merge (entries
      * older than the key's TTL are pruned by re-merges). Permanent.
      */

@@ -3,6 +3,7 @@ package io.nowcast.activity;
 import static io.nowcast.activity.ActivityApplier.Kind.PAGE_VIEW;
 import static io.nowcast.testing.Events.at;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,5 +148,25 @@ class RecommendationRefresherIT {
         r.requeueClaimed();
         assertEquals(100.0, redis.zscore(keys.recommendationsDirty(), "1"), "queued again after being claimed at 100: keeps 100");
         assertEquals(List.of(1L, 2L), r.claim(10));
+    }
+
+    @Test
+    void aClaimLeavesTheRestOfTheQueueAndNeverOverwritesARoundStillHeld() {
+        redis.zadd(keys.recommendationsDirty(), Map.of("1", 300.0, "2", 200.0, "3", 400.0, "4", 500.0));
+        RecommendationRefresher r = new RecommendationRefresher(redis, keys, 5);
+        assertEquals(List.of(2L, 1L), r.claim(2), "the two longest waiting, oldest first");
+        assertEquals(List.of("3", "4"), redis.zrange(keys.recommendationsDirty(), 0, -1));
+        assertEquals(300.0, redis.zscore(keys.recommendationsRefreshing(), "1"));
+        // A second claim before the first round is let go of (the refresher never does this): the held
+        // users go back to the queue at their places and are taken first, none is lost.
+        assertEquals(List.of(2L, 1L, 3L), r.claim(3));
+        assertEquals(List.of("4"), redis.zrange(keys.recommendationsDirty(), 0, -1));
+        assertEquals(List.of(2L, 1L, 3L), r.claim(3), "still held, so taken again, in order");
+        assertEquals(List.of("4"), redis.zrange(keys.recommendationsDirty(), 0, -1));
+        redis.del(keys.recommendationsRefreshing()); // as the round's writes let go of it
+        assertEquals(List.of(4L), r.claim(3));
+        redis.del(keys.recommendationsRefreshing());
+        assertEquals(List.of(), r.claim(3), "an empty queue: nothing claimed");
+        assertFalse(redis.exists(keys.recommendationsRefreshing()), "nothing claimed, nothing held");
     }
 }
