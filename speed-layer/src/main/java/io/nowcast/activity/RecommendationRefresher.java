@@ -32,7 +32,10 @@ import redis.clients.jedis.params.ZParams;
  * in progress and then their own. A round is followed by a rest of NOWCAST_REFRESHER_REST_PERCENT of its own
  * time ({@link #DEFAULT_REST_PERCENT}: none by default), which an operator raises to leave more of a core
  * and of Redis to the flushes that keep trending fresh and to the API, and, when it emptied the queue, of
- * at least {@link #ROUND_MS}. Catalog facts of in-stock products are kept from round
+ * at least {@link #ROUND_MS}. While the speed layer's users lane is more than NOWCAST_REFRESHER_YIELD_MS
+ * behind Kafka ({@link IngestBacklog}), the rest is at least {@link #YIELD_REST_PERCENT}: under a load the
+ * machine cannot carry, ingest (and trending with it) comes first, and user keys get fresher more slowly.
+ * Catalog facts of in-stock products are kept from round
  * to round ({@link RecommendationStore.FactsCache}).
  */
 public final class RecommendationRefresher implements AutoCloseable {
@@ -56,6 +59,20 @@ public final class RecommendationRefresher implements AutoCloseable {
      * else raises it (100: at most half a core).
      */
     public static final int DEFAULT_REST_PERCENT = 0;
+    /**
+     * NOWCAST_REFRESHER_YIELD_MS' default: the refresher yields while the speed layer's users lane is more
+     * than 2 s behind Kafka ({@link IngestBacklog}). At 20 K events/s the lane's backlog stays under one
+     * second's worth; at 80 K events/s on a two-core machine, with the refresher stopped (SIGSTOP) for 72 s
+     * the backlog held at 52-183 K records, and within 20 s of its going on it grew to 1.2 M (README,
+     * Benchmarks, "The refresher yields to ingest"). 0: never yield.
+     */
+    public static final int DEFAULT_YIELD_MS = 2_000;
+    /**
+     * While yielding, a round is followed by a rest this share of its own time: the refresher then takes at
+     * most a fifth of what it would, and still merges, so that user keys go on getting fresher under a load
+     * the machine cannot carry.
+     */
+    static final int YIELD_REST_PERCENT = 400;
 
     private final RedisClient redis;
     private final RedisKeys keys;
@@ -64,6 +81,10 @@ public final class RecommendationRefresher implements AutoCloseable {
     private final int n;
     /** After a round, the thread rests this share of the round's time (and at least {@link #ROUND_MS} once the queue is empty). */
     private final int restPercent;
+    /** The users lane's backlog, and how far behind it makes the refresher yield (ms; 0: never). */
+    private final IngestBacklog backlog;
+    private final long yieldMs;
+    private long yieldedRounds;
     private final Object idle = new Object();
     private final Thread thread;
     private volatile boolean working;
@@ -80,7 +101,13 @@ public final class RecommendationRefresher implements AutoCloseable {
     }
 
     RecommendationRefresher(RedisClient redis, RedisKeys keys, int n, int restPercent) {
+        this(redis, keys, n, restPercent, IngestBacklog.NONE, 0);
+    }
+
+    RecommendationRefresher(RedisClient redis, RedisKeys keys, int n, int restPercent, IngestBacklog backlog, long yieldMs) {
         this.restPercent = restPercent;
+        this.backlog = backlog;
+        this.yieldMs = yieldMs;
         this.redis = redis;
         this.keys = keys;
         this.store = new RecommendationStore(redis, keys);
@@ -92,7 +119,12 @@ public final class RecommendationRefresher implements AutoCloseable {
     /** The job's refresher for this Redis and key prefix, started on first use. */
     public static RecommendationRefresher start(SpeedConfig c) {
         return BY_STORE.computeIfAbsent(c.redisHost() + ":" + c.redisPort() + "/" + c.redisPrefix(),
-                k -> new RecommendationRefresher(Connections.redis(c), new RedisKeys(c.redisPrefix()), c.recommendations(), c.refresherRestPercent()).begin());
+                k -> {
+                    RedisClient redis = Connections.redis(c);
+                    RedisKeys keys = new RedisKeys(c.redisPrefix());
+                    IngestBacklog backlog = c.refresherYieldMs() == 0 ? IngestBacklog.NONE : IngestBacklog.watch(c.kafkaBootstrap(), redis, keys);
+                    return new RecommendationRefresher(redis, keys, c.recommendations(), c.refresherRestPercent(), backlog, c.refresherYieldMs()).begin();
+                });
     }
 
     /** Takes back what a dead refresher held, then starts the refreshing thread. */
@@ -107,6 +139,7 @@ public final class RecommendationRefresher implements AutoCloseable {
     public void close() throws InterruptedException {
         thread.interrupt();
         thread.join();
+        backlog.close();
     }
 
     /** Puts the users a refresher took but never wrote back into the queue, each at its first-change time. */
@@ -145,6 +178,15 @@ public final class RecommendationRefresher implements AutoCloseable {
         return Math.max(more ? 0 : ROUND_MS, busyMs * restPercent / 100);
     }
 
+    /**
+     * The same, taking {@link #YIELD_REST_PERCENT} instead of {@code restPercent} where that is more, while
+     * ingest is {@code behindMs} behind and that is more than {@code yieldMs} (0: never yield).
+     */
+    static long pauseAfter(long busyMs, int restPercent, boolean more, long behindMs, long yieldMs) {
+        boolean yielding = yieldMs > 0 && behindMs > yieldMs;
+        return pauseAfter(busyMs, yielding ? Math.max(restPercent, YIELD_REST_PERCENT) : restPercent, more);
+    }
+
     private boolean idleNow() {
         return !working && redis.zcard(keys.recommendationsDirty()) == 0 && redis.zcard(keys.recommendationsRefreshing()) == 0;
     }
@@ -163,9 +205,11 @@ public final class RecommendationRefresher implements AutoCloseable {
         long now = System.nanoTime();
         if (now - lastReport >= 10_000_000_000L && rounds > 0) {
             LOG.info("recommendations: {} users in {} rounds over {} s, {} ms a round on average, {} µs of this thread's CPU a user, "
-                            + "{} still waiting, the longest wait {} ms",
+                            + "{} still waiting, the longest wait {} ms; {} rounds yielded to ingest (now {} ms behind)",
                     usersRefreshed, rounds, (now - lastReport) / 1_000_000_000L, busyNanos / rounds / 1_000_000,
-                    usersRefreshed == 0 ? 0 : cpuNanos / usersRefreshed / 1_000, redis.zcard(keys.recommendationsDirty()), oldestWaitMs);
+                    usersRefreshed == 0 ? 0 : cpuNanos / usersRefreshed / 1_000, redis.zcard(keys.recommendationsDirty()), oldestWaitMs,
+                    yieldedRounds, backlog.behindMs());
+            yieldedRounds = 0;
             rounds = 0;
             usersRefreshed = 0;
             busyNanos = 0;
@@ -209,7 +253,11 @@ public final class RecommendationRefresher implements AutoCloseable {
                     cpuNanos += THREADS.getCurrentThreadCpuTime() - c0;
                     rounds++;
                     usersRefreshed += merged;
-                    pauseMs = pauseAfter(busy / 1_000_000, restPercent, merged == CHUNK);
+                    long behind = backlog.behindMs();
+                    pauseMs = pauseAfter(busy / 1_000_000, restPercent, merged == CHUNK, behind, yieldMs);
+                    if (yieldMs > 0 && behind > yieldMs) {
+                        yieldedRounds++;
+                    }
                 }
                 report();
             } catch (RuntimeException e) {

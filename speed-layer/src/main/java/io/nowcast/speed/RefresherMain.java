@@ -7,7 +7,8 @@ import io.nowcast.config.Env;
  * The refresher of per-user keys as a process of its own, for a job started with
  * NOWCAST_SPEED_REFRESHER=off. {@code ./nowcast up} runs it so, at a lower priority than the job: on a
  * machine short of CPU, re-merges then wait instead of the flushes that keep trending fresh. It needs
- * only Redis (the queue, the inputs and the keys), and may be stopped and started at any time: a new one
+ * Redis (the queue, the inputs and the keys) and, to yield while ingest is behind, Kafka's end offsets
+ * (without them it merges as if ingest kept up). It may be stopped and started at any time: a new one
  * takes back what the last one was merging.
  */
 public final class RefresherMain {

@@ -33,7 +33,8 @@ public record SpeedConfig(
         String masterEvents,
         String queries,
         boolean refresher,
-        int refresherRestPercent) implements Serializable {
+        int refresherRestPercent,
+        int refresherYieldMs) implements Serializable {
 
     public static final String REALTIME = "realtime";
     public static final String MICROBATCH = "microbatch";
@@ -98,7 +99,9 @@ public record SpeedConfig(
                             + " must be on or off");
                 },
                 // After each round the refresher rests this share of the round's time (README, "Configuration").
-                env.integer("NOWCAST_REFRESHER_REST_PERCENT", io.nowcast.activity.RecommendationRefresher.DEFAULT_REST_PERCENT, 0, 1_000));
+                env.integer("NOWCAST_REFRESHER_REST_PERCENT", io.nowcast.activity.RecommendationRefresher.DEFAULT_REST_PERCENT, 0, 1_000),
+                // While the users lane is this far behind Kafka, the refresher yields (README, "Configuration").
+                env.integer("NOWCAST_REFRESHER_YIELD_MS", io.nowcast.activity.RecommendationRefresher.DEFAULT_YIELD_MS, 0, 3_600_000));
         if (!trigger.equals(REALTIME) && !trigger.equals(MICROBATCH) && !trigger.equals(AVAILABLE_NOW)) {
             throw new Env.ConfigException("NOWCAST_SPEED_TRIGGER=" + trigger + " must be realtime, microbatch or available-now");
         }

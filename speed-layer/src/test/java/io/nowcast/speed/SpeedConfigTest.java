@@ -73,6 +73,13 @@ class SpeedConfigTest {
     }
 
     @Test
+    void theRefresherYieldsWhileIngestIsTwoSecondsBehindUnlessToldOtherwise() {
+        assertEquals(2_000, SpeedConfig.from(new Env(Map.of())).refresherYieldMs());
+        assertEquals(0, SpeedConfig.from(new Env(Map.of("NOWCAST_REFRESHER_YIELD_MS", "0"))).refresherYieldMs(), "0: never");
+        assertRejectedNaming("NOWCAST_REFRESHER_YIELD_MS", "-1");
+    }
+
+    @Test
     void flushesGrowWithTheLoadUpToTenThousandRecordsUnlessToldOtherwise() {
         assertEquals(10_000, SpeedConfig.from(new Env(Map.of())).flushRecords());
         assertEquals(2_000, SpeedConfig.from(new Env(Map.of("NOWCAST_SPEED_FLUSH_RECORDS", "2000"))).flushRecords());
