@@ -63,8 +63,9 @@ public final class RecommendationRefresher implements AutoCloseable {
      * NOWCAST_REFRESHER_YIELD_MS' default: the refresher yields while the speed layer's users lane is more
      * than 2 s behind Kafka ({@link IngestBacklog}). At 20 K events/s the lane's backlog stays under one
      * second's worth; at 80 K events/s on a two-core machine, with the refresher stopped (SIGSTOP) for 72 s
-     * the backlog held at 52-183 K records, and within 20 s of its going on it grew to 1.2 M (README,
-     * Benchmarks, "The refresher yields to ingest"). 0: never yield.
+     * the backlog held at 52-183 K records, and within 20 s of its going on it grew to 1.2 M. With yielding,
+     * one run at 50 K events/s kept up where one without fell behind (bench/refresher-yield; README,
+     * Benchmarks, "Cheaper rounds, and a refresher that yields to ingest"). 0: never yield.
      */
     public static final int DEFAULT_YIELD_MS = 2_000;
     /**
