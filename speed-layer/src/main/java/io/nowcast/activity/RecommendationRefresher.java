@@ -184,8 +184,12 @@ public final class RecommendationRefresher implements AutoCloseable {
      * ingest is {@code behindMs} behind and that is more than {@code yieldMs} (0: never yield).
      */
     static long pauseAfter(long busyMs, int restPercent, boolean more, long behindMs, long yieldMs) {
-        boolean yielding = yieldMs > 0 && behindMs > yieldMs;
-        return pauseAfter(busyMs, yielding ? Math.max(restPercent, YIELD_REST_PERCENT) : restPercent, more);
+        return pauseAfter(busyMs, yields(behindMs, yieldMs) ? Math.max(restPercent, YIELD_REST_PERCENT) : restPercent, more);
+    }
+
+    /** Whether ingest {@code behindMs} behind makes the refresher yield, with a limit of {@code yieldMs} (0: never). */
+    static boolean yields(long behindMs, long yieldMs) {
+        return yieldMs > 0 && behindMs > yieldMs;
     }
 
     private boolean idleNow() {
@@ -256,7 +260,7 @@ public final class RecommendationRefresher implements AutoCloseable {
                     usersRefreshed += merged;
                     long behind = backlog.behindMs();
                     pauseMs = pauseAfter(busy / 1_000_000, restPercent, merged == CHUNK, behind, yieldMs);
-                    if (yieldMs > 0 && behind > yieldMs) {
+                    if (yields(behind, yieldMs)) {
                         yieldedRounds++;
                     }
                 }
