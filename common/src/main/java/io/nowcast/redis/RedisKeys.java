@@ -80,7 +80,8 @@ public final class RedisKeys {
     }
 
     /**
-     * {@code viewed:{user_id}}: ZSET product_id → newest view time (epoch ms) in the trailing 24 h.
+     * {@code viewed:{user_id}}: ZSET product_id → newest view time (epoch ms) in the trailing 24 h, rounded up to
+     * the interest bucket: a view counts while stream time is before its score + 24 h, as its interest does.
      * Writer: speed layer. Readers: speed recommendations, dashboard. TTL: 25 h from the last write.
      */
     public String viewed(long userId) {

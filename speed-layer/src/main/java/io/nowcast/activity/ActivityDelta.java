@@ -23,7 +23,11 @@ import java.util.function.Function;
  * <p>Semantics (DESIGN.md, "Semantics"): records at or below the watermark were applied already and are
  * skipped; an event older than stream time minus the lateness is late; stream time is the newest event
  * time seen, and moves on within the flush; a page view counts toward its product's category for 24 h,
- * until stream time reaches its time plus 24 h rounded up to the interest bucket.
+ * until stream time reaches its time plus 24 h rounded up to the interest bucket ({@link #expiry}). A
+ * viewed product's score is that expiry less 24 h ({@link #viewedScore}): the view's time rounded up to
+ * the bucket, so a viewed product leaves the trailing 24 h when its views leave the interests, and views
+ * of a product again within one bucket leave the user's viewed set as it was (Redis's {@code ZADD GT} then
+ * moves nothing, which costs it a fraction of a move).
  */
 final class ActivityDelta {
     static final long HOUR = 3_600_000L;
@@ -105,13 +109,13 @@ final class ActivityDelta {
             String product = r.productOrReason();
             switch (r.kind()) {
                 case PAGE_VIEW -> {
-                    later(d.viewedAt, user, product, ts);
+                    long expiry = expiry(ts, bucket);
+                    later(d.viewedAt, user, product, viewedScore(ts, bucket));
                     d.dirtyUsers.add(user);
                     String category = categoryOf.apply(product);
                     if (category == null) {
                         d.kindCounts.merge(UNKNOWN_PRODUCT, 1L, Long::sum);
                     } else {
-                        long expiry = ceilTo(ts + DAY, bucket);
                         d.interests.computeIfAbsent(user, u -> new HashMap<>()).merge(category, 1L, Long::sum);
                         d.interestExpiries.computeIfAbsent(user, u -> new HashMap<>()).merge(expiry + "|" + category, 1L, Long::sum);
                         d.interestDue.merge(user, expiry, Math::min);
@@ -135,6 +139,16 @@ final class ActivityDelta {
 
     private static void later(Map<Long, Map<String, Long>> t, long user, String product, long ts) {
         t.computeIfAbsent(user, u -> new HashMap<>()).merge(product, ts, Math::max);
+    }
+
+    /** When a page view at {@code ts} stops counting: stream time at or past it ends its 24 h. */
+    static long expiry(long ts, long bucket) {
+        return ceilTo(ts + DAY, bucket);
+    }
+
+    /** A page view's score in the user's viewed set: its {@link #expiry} less 24 h, never before the view. */
+    static long viewedScore(long ts, long bucket) {
+        return expiry(ts, bucket) - DAY;
     }
 
     static long ceilTo(long ms, long bucket) {

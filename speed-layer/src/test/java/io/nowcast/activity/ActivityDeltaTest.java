@@ -48,7 +48,8 @@ class ActivityDeltaTest {
         long eleven = at("11:00").toEpochMilli();
         assertEquals(Map.of(ten, Map.of("p1", 2L, "p3", 1L), eleven, Map.of("p1", 1L)), trending(records, -1, 0).trend);
         assertTrue(d.trend.isEmpty(), "trending is the other lane's");
-        assertEquals(Map.of("p1", at("10:05").toEpochMilli(), "p3", at("10:06").toEpochMilli()), d.viewedAt.get(1L), "the newest view per product");
+        assertEquals(Map.of("p1", at("10:05").toEpochMilli(), "p3", at("10:10").toEpochMilli()), d.viewedAt.get(1L),
+                "the newest view per product, rounded up to the 5-minute bucket");
         assertEquals(Map.of("shoes", 2L, "hats", 1L), d.interests.get(1L));
         assertEquals(Map.of("shoes", Map.of("p1", 3L), "hats", Map.of("p3", 1L)), d.popularity);
         assertEquals(4, d.applied);
@@ -66,6 +67,26 @@ class ActivityDeltaTest {
         assertEquals(expiry, d.interestDue.get(1L));
         assertEquals(Map.of("shoes|p1", 1L, "shoes|p2", 1L), d.popularityExpiry.get(expiry));
         assertEquals(at("10:05").toEpochMilli(), ActivityDelta.ceilTo(at("10:05").toEpochMilli(), 300_000), "an exact bucket stays");
+    }
+
+    @Test
+    void aViewedProductsScoreIsItsInterestExpiryLessADaySoBothLeaveTheTrailing24HoursTogether() {
+        ActivityDelta d = delta(List.of(r(0, PAGE_VIEW, 1, "p1", at("10:00:01")), r(1, PAGE_VIEW, 1, "p1", at("10:04:59")),
+                r(2, PAGE_VIEW, 1, "p2", at("10:05")), r(3, PAGE_VIEW, 1, "p3", at("10:05:00.001"))), -1, 0);
+        long fivePast = at("10:05").toEpochMilli();
+        assertEquals(Map.of("p1", fivePast, "p2", fivePast, "p3", at("10:10").toEpochMilli()), d.viewedAt.get(1L),
+                "views within one bucket share its end, so a view again within it moves nothing in Redis");
+        for (Map.Entry<String, Long> e : d.viewedAt.get(1L).entrySet()) {
+            String category = CATALOG.get(e.getKey());
+            assertTrue(d.interestExpiries.get(1L).containsKey((e.getValue() + ActivityDelta.DAY) + "|" + category),
+                    e.getKey() + "'s viewed score + 24 h is the expiry of its interest: " + d.interestExpiries.get(1L));
+        }
+        // A bucket that does not divide a day: the score still follows the interest's expiry, never before the view.
+        long sevenMinutes = 420_000;
+        long view = at("10:00:01").toEpochMilli();
+        assertEquals(ActivityDelta.expiry(view, sevenMinutes) - ActivityDelta.DAY, ActivityDelta.viewedScore(view, sevenMinutes));
+        assertTrue(ActivityDelta.viewedScore(view, sevenMinutes) >= view);
+        assertTrue(ActivityDelta.viewedScore(view, sevenMinutes) < view + sevenMinutes);
     }
 
     @Test

@@ -95,6 +95,9 @@ class SpeedLayerSemanticsIT {
             }
             assertEquals(Map.of("sem_c/z", "1"), redis.hgetAll(keys.interest(50)),
                     "at 24 h the first view stops counting, though user 50 did nothing; the later view counts toward the new category");
+            assertEquals((double) Instant.parse("2024-07-30T10:00:00Z").toEpochMilli(), redis.zscore(keys.viewed(51), "sem_t01"),
+                    "a viewed product's score is its newest view rounded up to the 5-minute bucket (09:59:59 and 10:00 share one)");
+            assertEquals((double) Instant.parse("2024-07-29T11:00:00Z").toEpochMilli(), redis.zscore(keys.viewed(50), "sem_zc1"));
             assertNull(redis.zscore(keys.category("sem_b/y"), "sem_zc1"), "the product left its old category's index");
             assertEquals(1.0, redis.zscore(keys.category("sem_c/z"), "sem_zc1"));
             assertFalse(redis.exists(keys.product("sem_t12")), "a tombstone deletes the product");
