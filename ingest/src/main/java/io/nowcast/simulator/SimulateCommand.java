@@ -33,6 +33,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "1000", description = "Target events per second, held steadily (default ${DEFAULT-VALUE}).")
     long rate;
 
+    @Option(names = "--ramp", converter = DurationConverter.class, defaultValue = "0s",
+            description = "Reach --rate linearly from 0 over this long, e.g. 60s, then hold it (default ${DEFAULT-VALUE}: at once).")
+    Duration ramp;
+
     @Option(names = "--as-fast-as-possible", description = "Ignore --rate and send as fast as the sink takes them.")
     boolean asFastAsPossible;
 
@@ -80,9 +84,8 @@ public final class SimulateCommand implements Callable<Integer> {
         if (out.equals("file") && file == null) {
             throw new IllegalArgumentException("--out file needs --file PATH");
         }
-        if (!asFastAsPossible && rate <= 0) {
-            throw new IllegalArgumentException("--rate must be positive, got " + rate);
-        }
+        // Checks --rate and --ramp before anything is sent.
+        Pace pace = asFastAsPossible ? null : new Pace(rate, ramp);
         if (simEps <= 0) {
             throw new IllegalArgumentException("--sim-eps must be positive, got " + simEps);
         }
@@ -100,11 +103,11 @@ public final class SimulateCommand implements Callable<Integer> {
             }
         }
         try (RecordSink sink = out.equals("kafka") ? new KafkaSink(servers, topic) : new FileSink(file)) {
-            return run(shop, sink);
+            return run(shop, sink, pace);
         }
     }
 
-    private int run(Shop shop, RecordSink sink) {
+    private int run(Shop shop, RecordSink sink, Pace pace) {
         long[] simulated = {0};
         LongSupplier clock = start == null
                 ? System::currentTimeMillis
@@ -134,11 +137,11 @@ public final class SimulateCommand implements Callable<Integer> {
                 if (now >= deadline) {
                     break;
                 }
-                long due = asFastAsPossible ? sent + 1_000 : (long) ((now - begin) / 1e9 * rate) + 1;
+                long due = asFastAsPossible ? sent + 1_000 : (long) pace.dueWithin((now - begin) / 1e9) + 1;
                 if (due <= sent) {
                     // Sleeping until the next single event was due woke this process 20,000 times a second at
                     // 20 K events/s, on the machine whose pipeline it loads; the producer lingers 5 ms anyway.
-                    LockSupport.parkNanos(Math.max(MIN_PARK_NANOS, (long) ((sent + 1) * 1e9 / rate) - (now - begin)));
+                    LockSupport.parkNanos(Math.max(MIN_PARK_NANOS, (long) (pace.secondsUntil(sent + 1) * 1e9) - (now - begin)));
                     continue;
                 }
                 long burst = Math.min(Math.min(due - sent, 5_000), limit - sent);

@@ -93,6 +93,8 @@ class LauncherIT {
             Launcher.Result up = l.run("up");
             assertEquals(0, up.rc(), up.toString());
             assertTrue(up.out().contains("redis: started redis-server on 127.0.0.1:" + redisPort), up.toString());
+            assertTrue(up.out().contains("simulator: writing about 100 events/s to user_activity, reached over 0s"),
+                    "a demo's rate needs no ramp: " + up);
 
             Launcher.Result status = l.run("status");
             assertEquals(0, status.rc(), status.toString());
