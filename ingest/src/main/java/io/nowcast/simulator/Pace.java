@@ -5,8 +5,9 @@ import java.time.Duration;
 /**
  * When the simulator's events fall due: at {@code rate} events/s, reached linearly from 0 over {@code ramp}
  * (none: at once). A ramp lets a pipeline that has just started, its JVMs still compiling, meet the load
- * as it grows instead of all at once: on two cores, 70–80 K events/s from the first second left the speed
- * layer about 2 M records behind within a minute.
+ * as it grows instead of all at once: on two cores, 60 K events/s from the first second left the speed
+ * layer 0.5–0.7 M records behind within half a minute, and 70–80 K about 2 M within a minute (README,
+ * Benchmarks, "A simulator that ramps up").
  */
 record Pace(double rate, Duration ramp) {
     Pace {
