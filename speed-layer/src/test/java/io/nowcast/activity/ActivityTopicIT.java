@@ -3,17 +3,9 @@ package io.nowcast.activity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.nowcast.config.Endpoints;
 import io.nowcast.redis.RedisKeys;
-import io.nowcast.testing.TestServers;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +13,7 @@ import redis.clients.jedis.RedisClient;
 
 /** The lanes' watermarks follow the topic's id, against the real broker and Redis. */
 class ActivityTopicIT {
+    private TopicWithRedis t;
     private RedisClient redis;
     private RedisKeys keys;
     private Admin admin;
@@ -28,38 +21,22 @@ class ActivityTopicIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        Endpoints e = TestServers.redis();
-        redis = RedisClient.create(e.redisHost(), e.redisPort());
-        keys = new RedisKeys(TestServers.uniquePrefix("activity-topic"));
-        admin = Admin.create(Map.of("bootstrap.servers", TestServers.kafka()));
-        topic = "it_activity_topic_" + UUID.randomUUID().toString().substring(0, 8);
+        t = new TopicWithRedis("activity-topic");
+        redis = t.redis;
+        keys = t.keys;
+        admin = t.admin;
+        topic = t.topic;
         createWithRecords(3);
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        try {
-            TestServers.deleteKeys(redis, keys.prefix());
-            if (admin != null) {
-                admin.deleteTopics(List.of(topic)).all().get();
-            }
-        } finally {
-            if (admin != null) {
-                admin.close();
-            }
-            redis.close();
-        }
+        t.close();
     }
 
     /** Creates the topic with two partitions and {@code records} records in partition 0 (offsets 0 to records - 1). */
     private void createWithRecords(int records) throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", TestServers.kafka()),
-                new StringSerializer(), new StringSerializer())) {
-            for (int i = 0; i < records; i++) {
-                p.send(new ProducerRecord<>(topic, 0, "u", "{}")).get();
-            }
-        }
+        t.create(records, i -> 0);
     }
 
     private void recreate(int records) throws Exception {

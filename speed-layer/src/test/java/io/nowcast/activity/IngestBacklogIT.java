@@ -2,18 +2,9 @@ package io.nowcast.activity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.nowcast.config.Endpoints;
 import io.nowcast.redis.RedisKeys;
 import io.nowcast.testing.Await;
 import io.nowcast.testing.TestServers;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,37 +12,23 @@ import redis.clients.jedis.RedisClient;
 
 /** The users lane's backlog, read from the real broker's end offsets and the watermarks in Redis. */
 class IngestBacklogIT {
+    private TopicWithRedis t;
     private RedisClient redis;
     private RedisKeys keys;
-    private Admin admin;
     private String topic;
 
     @BeforeEach
     void setUp() throws Exception {
-        Endpoints e = TestServers.redis();
-        redis = RedisClient.create(e.redisHost(), e.redisPort());
-        keys = new RedisKeys(TestServers.uniquePrefix("ingest-backlog"));
-        admin = Admin.create(Map.of("bootstrap.servers", TestServers.kafka()));
-        topic = "it_ingest_backlog_" + UUID.randomUUID().toString().substring(0, 8);
-        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", TestServers.kafka()),
-                new StringSerializer(), new StringSerializer())) {
-            for (int i = 0; i < 3_000; i++) {
-                p.send(new ProducerRecord<>(topic, i % 2, "u", "{}"));
-            }
-            p.flush();
-        }
+        t = new TopicWithRedis("ingest-backlog");
+        redis = t.redis;
+        keys = t.keys;
+        topic = t.topic;
+        t.create(3_000, i -> i % 2);
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        try {
-            TestServers.deleteKeys(redis, keys.prefix());
-            admin.deleteTopics(List.of(topic)).all().get();
-        } finally {
-            admin.close();
-            redis.close();
-        }
+        t.close();
     }
 
     @Test
