@@ -59,6 +59,7 @@ final class ActivityFlusher {
      * 5.0 s (at most 255 ms); one run each (README, Benchmarks, "Flushes that grow with the load").
      */
     static final int BACKLOG_RECORDS = 40_000;
+    private final int backlogRecords;
 
     /** Held while a taken buffer is applied: one flush at a time, in the order buffers were taken. */
     private final Object applying = new Object();
@@ -71,7 +72,13 @@ final class ActivityFlusher {
     private volatile RuntimeException failure;
 
     ActivityFlusher(SpeedConfig config, Lane lane, RedisClient redis, Producer<byte[], byte[]> dlq) {
+        this(config, lane, redis, dlq, BACKLOG_RECORDS);
+    }
+
+    /** With a backlog cap of its own (tests); the task waits at the larger of it and NOWCAST_SPEED_FLUSH_RECORDS. */
+    ActivityFlusher(SpeedConfig config, Lane lane, RedisClient redis, Producer<byte[], byte[]> dlq, int backlogRecords) {
         this.config = config;
+        this.backlogRecords = Math.max(backlogRecords, config.flushRecords());
         this.lane = lane;
         RedisKeys keys = new RedisKeys(config.redisPrefix());
         this.applier = new ActivityApplier(redis, keys, config.activitySettings(), lane);
@@ -95,6 +102,9 @@ final class ActivityFlusher {
      * {@code NOWCAST_SPEED_FLUSH_RECORDS} the lane's thread is asked to flush at once; only a lane
      * {@link #BACKLOG_RECORDS} behind makes the task wait for it, so a slow users lane does not stop
      * the task reading Kafka for the trending lane, and its next flush has fuller transactions (cheaper per event).
+     * The task waits only until the lane's thread has taken the buffer, not while it is applied: the
+     * lane's thread applies every flush while the task runs, so the task reads Kafka again (for trending
+     * too) as soon as the flush under way is done, not after the next one as well.
      */
     void add(int partition, long offset, byte[] key, byte[] value, EventCheck.Verdict verdict) {
         if (lane == Lane.TRENDING && !verdict.ok()) {
@@ -102,14 +112,31 @@ final class ActivityFlusher {
             return;
         }
         int n = buffer(partition, offset, key, value, verdict);
-        if (n >= Math.max(BACKLOG_RECORDS, config.flushRecords())) {
-            flush();
-        } else if (n >= config.flushRecords() && flushAsked.compareAndSet(false, true)) {
+        if (n >= config.flushRecords() && flushAsked.compareAndSet(false, true)) {
             timer.execute(() -> {
                 flushAsked.set(false);
                 flushQuietly();
             });
         }
+        if (n >= backlogRecords) {
+            awaitTaken();
+        }
+    }
+
+    /** Waits until the lane's thread has taken the buffer (it is asked to flush at once), or failed. */
+    private synchronized void awaitTaken() {
+        boolean interrupted = false;
+        while (failure == null && buffered >= backlogRecords) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true; // the flush under way finishes regardless; the task sees it afterwards
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        rethrow();
     }
 
     /** Buffers one record; how many are buffered now. */
@@ -184,7 +211,13 @@ final class ActivityFlusher {
         raw = new HashMap<>();
         rejected = new ArrayList<>();
         buffered = 0;
+        notifyAll(); // a task waiting for room (awaitTaken)
         return t;
+    }
+
+    private synchronized void fail(RuntimeException e) {
+        failure = e;
+        notifyAll();
     }
 
     /**
@@ -202,7 +235,7 @@ final class ActivityFlusher {
             try {
                 apply(t.pending(), t.raw(), t.rejected());
             } catch (RuntimeException e) {
-                failure = e;
+                fail(e);
                 throw e;
             }
         }
