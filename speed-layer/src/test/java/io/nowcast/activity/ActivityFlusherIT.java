@@ -48,10 +48,16 @@ class ActivityFlusherIT {
         String prefix = TestServers.uniquePrefix("flusher");
         keys = new RedisKeys(prefix);
         // Flushes only when asked: a long timer interval and a large buffer.
-        config = SpeedConfig.from(new Env(Map.of("NOWCAST_REDIS_HOST", e.redisHost(),
-                "NOWCAST_REDIS_PORT", Integer.toString(e.redisPort()), "NOWCAST_REDIS_PREFIX", prefix,
+        config = config(1_000_000);
+    }
+
+    /** Flushes every 10 s, or at once at {@code flushRecords} buffered. */
+    private SpeedConfig config(int flushRecords) {
+        Endpoints e = TestServers.redis();
+        return SpeedConfig.from(new Env(Map.of("NOWCAST_REDIS_HOST", e.redisHost(),
+                "NOWCAST_REDIS_PORT", Integer.toString(e.redisPort()), "NOWCAST_REDIS_PREFIX", keys.prefix(),
                 "NOWCAST_SPEED_FLUSH_MS", "10000", "NOWCAST_SPEED_TRENDING_FLUSH_MS", "10000",
-                "NOWCAST_SPEED_FLUSH_RECORDS", "1000000", "NOWCAST_MASTER_DATASET", "off")));
+                "NOWCAST_SPEED_FLUSH_RECORDS", Integer.toString(flushRecords), "NOWCAST_MASTER_DATASET", "off")));
     }
 
     private void open(Lane l) {
@@ -129,10 +135,7 @@ class ActivityFlusherIT {
     private Thread taskAtTheCap(GatedProducer dlq, AtomicReference<Throwable> thrown) throws InterruptedException {
         gated = dlq;
         lane = Lane.USERS;
-        config = SpeedConfig.from(new Env(Map.of("NOWCAST_REDIS_HOST", TestServers.redis().redisHost(),
-                "NOWCAST_REDIS_PORT", Integer.toString(TestServers.redis().redisPort()), "NOWCAST_REDIS_PREFIX", keys.prefix(),
-                "NOWCAST_SPEED_FLUSH_MS", "10000", "NOWCAST_SPEED_TRENDING_FLUSH_MS", "10000",
-                "NOWCAST_SPEED_FLUSH_RECORDS", "100", "NOWCAST_MASTER_DATASET", "off")));
+        config = config(100);
         flusher = new ActivityFlusher(config, Lane.USERS, redis, dlq, CAP);
         byte[] bad = "not json".getBytes(StandardCharsets.UTF_8);
         flusher.add(0, 0, null, bad, EventCheck.check(bad, AT.toEpochMilli(), 300_000));
